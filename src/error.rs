@@ -33,6 +33,11 @@ pub enum Error {
         /// The header's name, or as much of it as is printable.
         name: String,
     },
+    /// A proxy address is not usable.
+    InvalidProxy {
+        /// What is wrong with it; never the address itself, which may hold credentials.
+        reason: &'static str,
+    },
     /// A header that slackhook sets itself was given.
     ReservedHeader {
         /// The header's name.
@@ -96,6 +101,7 @@ impl fmt::Display for Error {
                 "payload is not valid json: {reason} at line {line}, column {column}"
             ),
             Self::InvalidHeader { name } => write!(f, "header {name:?} is not a valid http header"),
+            Self::InvalidProxy { reason } => write!(f, "proxy address is not usable: {reason}"),
             Self::ReservedHeader { name } => {
                 write!(
                     f,
