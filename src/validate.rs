@@ -216,6 +216,18 @@ impl<'a> Validator<'_, 'a> {
         let attachments = payload.get("attachments");
         let deletes = payload.get("delete_original") == Some(&Value::Bool(true));
 
+        if let Some(text) = text {
+            self.at(Segment::Key("text"), |v| {
+                v.string_max(text, MAX_TEXT_CHARS).map(drop)
+            })?;
+        }
+        if let Some(blocks) = blocks {
+            self.at(Segment::Key("blocks"), |v| v.blocks(blocks))?;
+        }
+        if let Some(attachments) = attachments {
+            self.at(Segment::Key("attachments"), |v| v.attachments(attachments))?;
+        }
+
         let has_text = text
             .and_then(Value::as_str)
             .is_some_and(|t| !t.trim().is_empty());
@@ -229,18 +241,6 @@ impl<'a> Validator<'_, 'a> {
         // message and posts nothing.
         if !has_text && !has_blocks && !has_attachments && !deletes {
             return Err(self.fail(Rule::NoContent));
-        }
-
-        if let Some(text) = text {
-            self.at(Segment::Key("text"), |v| {
-                v.string_max(text, MAX_TEXT_CHARS).map(drop)
-            })?;
-        }
-        if let Some(blocks) = blocks {
-            self.at(Segment::Key("blocks"), |v| v.blocks(blocks))?;
-        }
-        if let Some(attachments) = attachments {
-            self.at(Segment::Key("attachments"), |v| v.attachments(attachments))?;
         }
         Ok(())
     }
