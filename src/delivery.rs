@@ -2,12 +2,13 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::{Request, Response};
 use rand_core::Rng;
 
+use crate::pacer::Pacer;
 use crate::retry::{Outcome, RetryHandler, RetryState};
 use crate::{Error, TransportError, WebhookResponse};
 
@@ -170,6 +171,32 @@ impl Delivery {
             }
         }
         Ok(())
+    }
+
+    /// Claims a send slot from the webhook's shared [`Pacer`] for the request just handed out
+    /// by [`Step::Transmit`], and returns how long to wait before transmitting it.
+    ///
+    /// The wait counts against the same caps as retry waits. A slot further away than the caps
+    /// allow is not claimed: the delivery ends with [`Error::WaitTooLong`] and nothing is sent,
+    /// instead of queueing without bound.
+    pub fn pace(&mut self, pacer: &mut Pacer, now: Instant) -> Result<Duration, Error> {
+        if !matches!(self.state, State::AwaitingOutcome) {
+            return Err(Error::PacedOutOfTurn);
+        }
+        let cap = self
+            .caps
+            .single
+            .min(self.caps.total.saturating_sub(self.total_wait));
+        match pacer.reserve_within(now, cap) {
+            Ok(wait) => {
+                self.total_wait += wait;
+                Ok(wait)
+            }
+            Err(wait) => {
+                self.state = State::Done;
+                Err(Error::WaitTooLong { wait, cap })
+            }
+        }
     }
 
     /// Requests transmitted so far.

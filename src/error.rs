@@ -63,6 +63,8 @@ pub enum Error {
     OutcomePending,
     /// A delivery was polled after it had finished.
     AlreadyDone,
+    /// A delivery was paced when no request of it was waiting to be transmitted.
+    PacedOutOfTurn,
 }
 
 impl Error {
@@ -123,6 +125,9 @@ impl fmt::Display for Error {
                 f.write_str("delivery polled before the outcome of its request was fed back")
             }
             Self::AlreadyDone => f.write_str("delivery polled after it finished"),
+            Self::PacedOutOfTurn => {
+                f.write_str("delivery paced when no request was waiting to be transmitted")
+            }
         }
     }
 }

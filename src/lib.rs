@@ -12,6 +12,7 @@
 //!   machine the caller drives ([`retry`] holds the policies).
 //! - [`WebhookResponse`] and [`SlackError`]: Slack's answer, typed.
 //! - [`mrkdwn`]: escaping for Slack's text format.
+//! - [`pacer`]: one schedule per webhook, shared by all its senders, that learns from 429s.
 //!
 //! Out of scope: sockets, TLS, clocks, sleeping and global randomness. Those belong to the
 //! adapters (`slackhook-ureq` for blocking code, `slackhook-reqwest` for async), or to you.
@@ -79,6 +80,7 @@ mod delivery;
 mod error;
 mod message;
 pub mod mrkdwn;
+pub mod pacer;
 mod response;
 pub mod retry;
 mod transport;

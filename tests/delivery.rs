@@ -481,6 +481,7 @@ fn every_error_message_is_lowercase_and_secret_free() {
         Error::UnexpectedOutcome,
         Error::OutcomePending,
         Error::AlreadyDone,
+        Error::PacedOutOfTurn,
     ];
     for err in errors {
         let text = err.to_string();
@@ -501,4 +502,49 @@ fn debug_of_a_webhook_and_a_delivery_hides_the_secret() {
         assert!(!text.contains("very-secret-token"), "{text}");
         assert!(!text.contains("hunter2"), "{text}");
     }
+}
+
+#[test]
+fn pacing_waits_count_against_the_caps() {
+    use slackhook::pacer::{Pacer, Rate};
+    let hook = Webhook::builder(URL.parse().expect("url"))
+        .max_wait(Duration::from_secs(2))
+        .build()
+        .expect("webhook");
+    let mut pacer = Pacer::with_rate(Rate::per_second(1));
+    let now = std::time::Instant::now();
+
+    let mut first = hook.send(&message()).expect("valid");
+    assert!(matches!(first.poll(), Ok(Step::Transmit(_))));
+    assert_eq!(first.pace(&mut pacer, now), Ok(Duration::ZERO));
+
+    let mut second = hook.send(&message()).expect("valid");
+    assert!(matches!(second.poll(), Ok(Step::Transmit(_))));
+    assert_eq!(second.pace(&mut pacer, now), Ok(Duration::from_secs(1)));
+    assert_eq!(second.total_wait(), Duration::from_secs(1));
+
+    let mut third = hook.send(&message()).expect("valid");
+    assert!(matches!(third.poll(), Ok(Step::Transmit(_))));
+    let mut blocked = pacer.clone();
+    blocked.hold_until(now + Duration::from_secs(30));
+    assert_eq!(
+        third.pace(&mut blocked, now),
+        Err(Error::WaitTooLong {
+            wait: Duration::from_secs(30),
+            cap: Duration::from_secs(2),
+        })
+    );
+    assert_eq!(third.poll().expect_err("ended"), Error::AlreadyDone);
+}
+
+#[test]
+fn pacing_before_a_transmit_is_misuse() {
+    let mut pacer = slackhook::pacer::Pacer::new();
+    let mut delivery = Webhook::new(URL.parse().expect("url"))
+        .send(&message())
+        .expect("valid");
+    let err = delivery
+        .pace(&mut pacer, std::time::Instant::now())
+        .expect_err("misuse");
+    assert_eq!(err, Error::PacedOutOfTurn);
 }

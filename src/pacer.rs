@@ -1,0 +1,290 @@
+//! Pacing: when a webhook may next be sent to, shared by every send to it.
+//!
+//! Slack allows about one message per second per webhook, with short bursts, and answers `429`
+//! with `Retry-After` beyond that; it warns that apps which keep sending after a 429 may be
+//! disabled. A retry handler only protects one delivery. A [`Pacer`] protects the webhook: every
+//! sender asks it for a slot before transmitting, and every response is shown to it, so one 429
+//! holds back every sender until `Retry-After` has passed, instead of each discovering the limit
+//! on its own.
+//!
+//! Optionally, the pacer also spaces sends to a configured [`Rate`] with a burst (the generic
+//! cell rate algorithm), so that a busy sender never hits the limit at all. Time is always an
+//! argument: the pacer never reads a clock.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::{Response, StatusCode};
+
+/// A sustained rate with a burst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    interval: Duration,
+    burst: u32,
+}
+
+impl Rate {
+    /// `per_second` sends per second (at least one), with no burst beyond one send.
+    pub fn per_second(per_second: u32) -> Self {
+        Self::every(Duration::from_secs(1) / per_second.max(1))
+    }
+
+    /// One send every `interval`, with no burst beyond one send.
+    pub fn every(interval: Duration) -> Self {
+        Self { interval, burst: 1 }
+    }
+
+    /// Allows `burst` sends back to back (at least one) before the rate applies.
+    pub fn with_burst(mut self, burst: u32) -> Self {
+        self.burst = burst.max(1);
+        self
+    }
+
+    /// Slack's documented limit for incoming webhooks: one message per second, short bursts
+    /// allowed (here, three).
+    pub fn slack() -> Self {
+        Self::per_second(1).with_burst(3)
+    }
+
+    /// The time between sends at the sustained rate.
+    pub fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    /// How many sends may go back to back.
+    pub fn burst(&self) -> u32 {
+        self.burst
+    }
+}
+
+/// The earliest moment a webhook may be sent to.
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// use slackhook::pacer::{Pacer, Rate};
+///
+/// let start = Instant::now();
+/// let mut pacer = Pacer::with_rate(Rate::per_second(1).with_burst(2));
+///
+/// let waits: Vec<Duration> = (0..4).map(|_| pacer.reserve(start)).collect();
+/// let secs = |s| Duration::from_secs(s);
+/// assert_eq!(waits, [secs(0), secs(0), secs(1), secs(2)]);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Pacer {
+    rate: Option<Rate>,
+    /// The theoretical arrival time of the next send at the sustained rate.
+    next_at_rate: Option<Instant>,
+    /// Set by a 429: nothing may be sent before it.
+    blocked_until: Option<Instant>,
+}
+
+/// How long a 429 without a readable `Retry-After` holds the webhook: Slack's limit is about one
+/// message per second, so one second is the least that can help.
+const BARE_RATE_LIMIT_HOLD: Duration = Duration::from_secs(1);
+
+impl Pacer {
+    /// A pacer that only learns from 429s; sends are not spaced otherwise.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A pacer that also spaces sends to `rate`.
+    pub fn with_rate(rate: Rate) -> Self {
+        Self {
+            rate: Some(rate),
+            ..Self::default()
+        }
+    }
+
+    /// The configured rate, if any.
+    pub fn rate(&self) -> Option<Rate> {
+        self.rate
+    }
+
+    /// The earliest moment a send could go out, without claiming it.
+    pub fn earliest(&self, now: Instant) -> Instant {
+        let mut at = now;
+        if let Some(blocked) = self.blocked_until {
+            at = at.max(blocked);
+        }
+        if let (Some(rate), Some(next)) = (self.rate, self.next_at_rate) {
+            at = at.max(next.checked_sub(tolerance(rate)).unwrap_or(now));
+        }
+        at
+    }
+
+    /// Claims the next slot and returns how long to wait before sending in it.
+    pub fn reserve(&mut self, now: Instant) -> Duration {
+        let at = self.earliest(now);
+        self.claim(at);
+        at.saturating_duration_since(now)
+    }
+
+    /// Claims the next slot only if it comes within `cap`; otherwise claims nothing and returns
+    /// the wait that would have been needed.
+    pub fn reserve_within(&mut self, now: Instant, cap: Duration) -> Result<Duration, Duration> {
+        let at = self.earliest(now);
+        let wait = at.saturating_duration_since(now);
+        if wait > cap {
+            return Err(wait);
+        }
+        self.claim(at);
+        Ok(wait)
+    }
+
+    /// Learns from a response: a 429 holds every sender back for its `Retry-After` (or one second
+    /// when it has none that can be read).
+    pub fn handle_response(&mut self, now: Instant, response: &Response<Bytes>) {
+        if response.status() != StatusCode::TOO_MANY_REQUESTS {
+            return;
+        }
+        let hold = crate::retry::retry_after(response.headers()).unwrap_or(BARE_RATE_LIMIT_HOLD);
+        self.hold_until(
+            now.checked_add(hold)
+                .unwrap_or(now + Duration::from_secs(86_400)),
+        );
+    }
+
+    /// Holds every sender back until `until`, unless already held longer.
+    pub fn hold_until(&mut self, until: Instant) {
+        self.blocked_until = Some(self.blocked_until.map_or(until, |b| b.max(until)));
+    }
+
+    fn claim(&mut self, at: Instant) {
+        if let Some(rate) = self.rate {
+            let base = self.next_at_rate.map_or(at, |next| next.max(at));
+            self.next_at_rate = Some(base + rate.interval);
+        }
+    }
+}
+
+/// How far ahead of the sustained schedule a burst may run.
+fn tolerance(rate: Rate) -> Duration {
+    rate.interval.saturating_mul(rate.burst.saturating_sub(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secs(s: f64) -> Duration {
+        Duration::from_secs_f64(s)
+    }
+
+    fn too_many(retry_after: Option<&str>) -> Response<Bytes> {
+        let mut builder = Response::builder().status(429);
+        if let Some(value) = retry_after {
+            builder = builder.header("retry-after", value);
+        }
+        builder.body(Bytes::new()).expect("response")
+    }
+
+    #[test]
+    fn an_unpaced_pacer_never_waits() {
+        let now = Instant::now();
+        let mut pacer = Pacer::new();
+        for _ in 0..100 {
+            assert_eq!(pacer.reserve(now), Duration::ZERO);
+        }
+    }
+
+    #[test]
+    fn a_rate_with_a_burst_gives_the_exact_schedule() {
+        let t0 = Instant::now();
+        let mut pacer = Pacer::with_rate(Rate::per_second(2).with_burst(2));
+
+        let waits: Vec<Duration> = (0..6).map(|_| pacer.reserve(t0)).collect();
+        assert_eq!(
+            waits,
+            [
+                secs(0.0),
+                secs(0.0),
+                secs(0.5),
+                secs(1.0),
+                secs(1.5),
+                secs(2.0)
+            ]
+        );
+
+        // After a quiet period the burst is available again.
+        let later = t0 + secs(10.0);
+        assert_eq!(pacer.reserve(later), Duration::ZERO);
+        assert_eq!(pacer.reserve(later), Duration::ZERO);
+        assert_eq!(pacer.reserve(later), secs(0.5));
+    }
+
+    #[test]
+    fn sends_spread_over_time_are_not_delayed() {
+        let t0 = Instant::now();
+        let mut pacer = Pacer::with_rate(Rate::per_second(1));
+        for i in 0..5 {
+            assert_eq!(pacer.reserve(t0 + secs(i as f64)), Duration::ZERO);
+        }
+    }
+
+    #[test]
+    fn a_429_holds_every_sender_for_retry_after() {
+        let t0 = Instant::now();
+        let mut pacer = Pacer::new();
+        pacer.handle_response(t0, &too_many(Some("3")));
+
+        assert_eq!(pacer.reserve(t0), secs(3.0));
+        assert_eq!(pacer.reserve(t0 + secs(1.0)), secs(2.0));
+        assert_eq!(pacer.reserve(t0 + secs(3.0)), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_429_without_retry_after_holds_for_a_second() {
+        let t0 = Instant::now();
+        let mut pacer = Pacer::new();
+        pacer.handle_response(t0, &too_many(Some("soon")));
+        assert_eq!(pacer.reserve(t0), secs(1.0));
+    }
+
+    #[test]
+    fn a_shorter_hold_does_not_shorten_a_longer_one() {
+        let t0 = Instant::now();
+        let mut pacer = Pacer::new();
+        pacer.handle_response(t0, &too_many(Some("5")));
+        pacer.handle_response(t0, &too_many(Some("1")));
+        assert_eq!(pacer.reserve(t0), secs(5.0));
+    }
+
+    #[test]
+    fn other_responses_teach_nothing() {
+        let t0 = Instant::now();
+        let mut pacer = Pacer::new();
+        let ok = Response::builder()
+            .status(200)
+            .body(Bytes::new())
+            .expect("response");
+        pacer.handle_response(t0, &ok);
+        assert_eq!(pacer.reserve(t0), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_slot_past_the_cap_is_not_claimed() {
+        let t0 = Instant::now();
+        let mut pacer = Pacer::with_rate(Rate::per_second(1));
+        assert_eq!(pacer.reserve_within(t0, secs(0.0)), Ok(Duration::ZERO));
+        assert_eq!(pacer.reserve_within(t0, secs(0.5)), Err(secs(1.0)));
+        // The refused slot was not taken: the next caller gets it.
+        assert_eq!(pacer.reserve_within(t0, secs(1.0)), Ok(secs(1.0)));
+    }
+
+    #[test]
+    fn a_huge_retry_after_does_not_overflow() {
+        let t0 = Instant::now();
+        let mut pacer = Pacer::new();
+        pacer.handle_response(t0, &too_many(Some("18446744073709551615")));
+        assert!(pacer.reserve_within(t0, secs(60.0)).is_err());
+    }
+
+    #[test]
+    fn the_slack_preset_is_one_per_second_with_a_small_burst() {
+        let rate = Rate::slack();
+        assert_eq!(rate.interval(), secs(1.0));
+        assert_eq!(rate.burst(), 3);
+    }
+}
