@@ -13,6 +13,8 @@
 //! - [`WebhookResponse`] and [`SlackError`]: Slack's answer, typed.
 //! - [`mrkdwn`]: escaping for Slack's text format.
 //! - [`pacer`]: one schedule per webhook, shared by all its senders, that learns from 429s.
+//! - [`signature`]: verifying Slack's request signatures, and signing requests as Slack does.
+//! - [`interaction`]: typed slash commands and interactive payloads, with their `response_url`.
 //!
 //! Out of scope: sockets, TLS, clocks, sleeping and global randomness. Those belong to the
 //! adapters (`slackhook-ureq` for blocking code, `slackhook-reqwest` for async), or to you.
@@ -78,11 +80,13 @@
 
 mod delivery;
 mod error;
+pub mod interaction;
 mod message;
 pub mod mrkdwn;
 pub mod pacer;
 mod response;
 pub mod retry;
+pub mod signature;
 mod transport;
 mod url;
 pub mod validate;

@@ -238,7 +238,7 @@ pub(crate) fn json_type_name(value: &Value) -> &'static str {
 
 /// serde_json's messages quote fragments of the input, which may be anything the user piped
 /// in; keep only the category.
-fn json_error_reason(e: &serde_json::Error) -> &'static str {
+pub(crate) fn json_error_reason(e: &serde_json::Error) -> &'static str {
     use serde_json::error::Category;
     match e.classify() {
         Category::Io => "i/o error",
