@@ -11,7 +11,8 @@
 //! - [`Webhook`] and [`Delivery`]: the requests to send and every retry decision, as a state
 //!   machine the caller drives ([`retry`] holds the policies).
 //! - [`WebhookResponse`] and [`SlackError`]: Slack's answer, typed.
-//! - [`mrkdwn`]: escaping for Slack's text format.
+//! - [`blocks`]: typed Block Kit builders that serialize to Slack's exact JSON.
+//! - [`mrkdwn`]: escaping, links, mentions and dates in Slack's text format.
 //! - [`pacer`]: one schedule per webhook, shared by all its senders, that learns from 429s.
 //! - [`signature`]: verifying Slack's request signatures, and signing requests as Slack does.
 //! - [`interaction`]: typed slash commands and interactive payloads, with their `response_url`.
@@ -78,6 +79,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod blocks;
 mod delivery;
 mod error;
 pub mod interaction;

@@ -305,7 +305,11 @@ impl<'a> Validator<'_, 'a> {
             "context" => {
                 let elements = self.required(block, "elements")?;
                 self.at(Segment::Key("elements"), |v| {
-                    v.array_max(elements, 10).map(drop)
+                    let list = v.array_max(elements, 10)?;
+                    for (i, element) in list.iter().enumerate() {
+                        v.at(Segment::Index(i), |v| v.context_element(element))?;
+                    }
+                    Ok(())
                 })?;
             }
             "actions" => {
@@ -319,12 +323,7 @@ impl<'a> Validator<'_, 'a> {
                 })?;
             }
             "image" => {
-                if block.get("slack_file").is_none() {
-                    self.required_max(block, "image_url", 3_000)?;
-                } else {
-                    self.optional_max(block, "image_url", 3_000)?;
-                }
-                self.required_max(block, "alt_text", 2_000)?;
+                self.image_source(block)?;
                 self.optional_text_object(block, "title", 2_000)?;
             }
             "input" => {
@@ -355,6 +354,23 @@ impl<'a> Validator<'_, 'a> {
                 self.optional_text_object(block, "description", 200)?;
                 self.optional_max(block, "author_name", 50)?;
             }
+            "table" => {
+                // Slack's table block reference: at most 100 rows of at most 20 cells, and at
+                // most 20 column settings.
+                let rows = self.required(block, "rows")?;
+                self.at(Segment::Key("rows"), |v| {
+                    let list = v.array_max(rows, 100)?;
+                    for (i, row) in list.iter().enumerate() {
+                        v.at(Segment::Index(i), |v| v.array_max(row, 20).map(drop))?;
+                    }
+                    Ok(())
+                })?;
+                if let Some(settings) = block.get("column_settings") {
+                    self.at(Segment::Key("column_settings"), |v| {
+                        v.array_max(settings, 20).map(drop)
+                    })?;
+                }
+            }
             _ => {}
         }
         Ok(())
@@ -383,12 +399,32 @@ impl<'a> Validator<'_, 'a> {
                 }
             }
             "overflow" => self.options(element, 5)?,
-            kind if kind.ends_with("select") || kind == "checkboxes" || kind == "radio_buttons" => {
-                self.options(element, 100)?;
-            }
+            // Slack's checkboxes and radio buttons references: at most 10 options.
+            "checkboxes" | "radio_buttons" => self.options(element, 10)?,
+            kind if kind.ends_with("select") => self.options(element, 100)?,
+            "image" => self.image_source(element)?,
             _ => {}
         }
         Ok(())
+    }
+
+    /// A context element is a text object or an image element.
+    fn context_element(&mut self, value: &'a Value) -> Result<(), ValidationError> {
+        match value.get("type").and_then(Value::as_str) {
+            Some("plain_text" | "mrkdwn") => self.text_object(value, 3_000).map(drop),
+            _ => self.element(value),
+        }
+    }
+
+    /// The picture of an image block or element: an `image_url`, unless a `slack_file` stands in
+    /// for it, and the required `alt_text`.
+    fn image_source(&mut self, image: &'a Map<String, Value>) -> Result<(), ValidationError> {
+        if image.get("slack_file").is_none() {
+            self.required_max(image, "image_url", 3_000)?;
+        } else {
+            self.optional_max(image, "image_url", 3_000)?;
+        }
+        self.required_max(image, "alt_text", 2_000)
     }
 
     fn options(

@@ -154,7 +154,8 @@ fn odd_retry_after_headers_are_read_safely() {
         }
         map
     };
-    let table: &[(&[(&str, &[u8])], Option<Duration>)] = &[
+    type Row<'a> = (&'a [(&'a str, &'a [u8])], Option<Duration>);
+    let table: &[Row<'_>] = &[
         (&[("RETRY-AFTER", b"3")], Some(Duration::from_secs(3))),
         (&[("Retry-After", b"  4  ")], Some(Duration::from_secs(4))),
         (
