@@ -274,6 +274,10 @@ impl<'a> Validator<'_, 'a> {
 
         match kind {
             "section" => {
+                // Slack's reference: a section needs `text`, `fields`, or both.
+                if !block.contains_key("text") && !block.contains_key("fields") {
+                    self.required(block, "text")?;
+                }
                 self.optional_text_object(block, "text", 3_000)?;
                 if let Some(fields) = block.get("fields") {
                     self.at(Segment::Key("fields"), |v| {
@@ -389,6 +393,7 @@ impl<'a> Validator<'_, 'a> {
                 self.at(Segment::Key("text"), |v| v.text_object(text, 75).map(drop))?;
                 self.optional_max(element, "value", 2_000)?;
                 self.optional_max(element, "url", 3_000)?;
+                self.optional_max(element, "accessibility_label", 75)?;
                 if let Some(style) = element.get("style") {
                     self.at(Segment::Key("style"), |v| match v.string(style)? {
                         "primary" | "danger" => Ok(()),

@@ -340,3 +340,23 @@ fn errors_expose_path_and_rule() {
         }
     );
 }
+
+#[test]
+fn a_section_needs_text_or_fields() {
+    assert_eq!(
+        check(with_block(json!({"type": "section"}))),
+        Err("blocks[1].text: missing, Slack requires it".into())
+    );
+    let fields_only = json!({"type": "section", "fields": [text("mrkdwn", 3)]});
+    assert_eq!(check(with_block(fields_only)), Ok(()));
+}
+
+#[test]
+fn button_accessibility_labels_are_limited_to_75() {
+    let button = json!({"type": "button", "text": text("plain_text", 2),
+        "accessibility_label": "l".repeat(76)});
+    assert_eq!(
+        check(with_block(json!({"type": "actions", "elements": [button]}))),
+        Err("blocks[1].elements[0].accessibility_label: 76 characters, Slack allows 75".into())
+    );
+}
