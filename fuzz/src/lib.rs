@@ -22,8 +22,11 @@ use slackhook::{
     Error, Message, Step, TransportError, TransportErrorKind, Webhook, WebhookResponse, WebhookUrl,
 };
 
+/// A fuzz target's body: it takes the fuzzer's bytes and panics on a broken property.
+pub type Target = fn(&[u8]);
+
 /// Every target, by name, for the corpus replay.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("webhook_url", webhook_url),
     ("payload", payload),
     ("response", response),

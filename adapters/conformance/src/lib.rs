@@ -1,0 +1,1 @@
+//! The shared fault matrix for the slackhook adapters; see `tests/fault_matrix.rs`.
