@@ -168,6 +168,56 @@ impl Default for RandomJitter {
     }
 }
 
+/// A small, fast, seedable RNG for jitter (SplitMix64).
+///
+/// Jitter only spreads retries apart; it protects no secret, so a statistical generator is
+/// enough. Seed it from the operating system in production and from a constant in tests: the same
+/// seed gives the same waits.
+///
+/// ```
+/// use slackhook::rand_core::Rng;
+/// use slackhook::retry::JitterRng;
+///
+/// let mut a = JitterRng::seed_from_u64(7);
+/// let mut b = JitterRng::seed_from_u64(7);
+/// assert_eq!(a.next_u64(), b.next_u64());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JitterRng {
+    state: u64,
+}
+
+impl JitterRng {
+    /// A generator whose sequence is fixed by `seed`.
+    pub fn seed_from_u64(seed: u64) -> Self {
+        Self { state: seed }
+    }
+}
+
+impl rand_core::TryRng for JitterRng {
+    type Error = core::convert::Infallible;
+
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        Ok((self.try_next_u64()? >> 32) as u32)
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        Ok(z ^ (z >> 31))
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        for chunk in dst.chunks_mut(8) {
+            let word = self.try_next_u64()?.to_le_bytes();
+            chunk.copy_from_slice(&word[..chunk.len()]);
+        }
+        Ok(())
+    }
+}
+
 fn with_jitter(base: Duration, jitter: Option<&RandomJitter>, rng: &mut dyn Rng) -> Duration {
     match jitter {
         Some(jitter) => base.saturating_add(jitter.draw(rng)),

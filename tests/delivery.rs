@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Answer, Event, SplitMix, URL, drive};
+use common::{Answer, Event, URL, drive, rng};
 use slackhook::retry::{
     BackoffInterval, ConnectionErrorRetryHandler, FixedInterval, RateLimitErrorRetryHandler,
     RetryHandler, ServerErrorRetryHandler,
@@ -109,7 +109,7 @@ fn a_wait_above_the_cap_ends_with_the_429() {
         .build()
         .expect("webhook");
     let mut delivery = hook.send(&message()).expect("valid");
-    let mut rng = SplitMix(1);
+    let mut rng = rng(1);
 
     assert!(matches!(delivery.poll(), Ok(Step::Transmit(_))));
     let answer = Answer::rate_limited("99999999999")
@@ -237,7 +237,7 @@ fn a_spent_budget_is_reported() {
         ServerErrorRetryHandler::new().with_interval(BackoffInterval::default().without_jitter()),
     )]);
     let mut delivery = hook.send(&message()).expect("valid");
-    let mut rng = SplitMix(0);
+    let mut rng = rng(0);
     for _ in 0..2 {
         while !matches!(delivery.poll().expect("step"), Step::Transmit(_)) {}
         let answer = Answer::status(503, "").response().expect("response");
@@ -269,11 +269,11 @@ fn feeding_an_outcome_before_a_transmit_is_misuse() {
         .expect("valid");
     let response = Answer::ok().response().expect("response");
     let err = delivery
-        .handle_response(response, &mut SplitMix(0))
+        .handle_response(response, &mut rng(0))
         .expect_err("misuse");
     assert_eq!(err, Error::UnexpectedOutcome);
     let err = delivery
-        .handle_error(refused(), &mut SplitMix(0))
+        .handle_error(refused(), &mut rng(0))
         .expect_err("misuse");
     assert_eq!(err, Error::UnexpectedOutcome);
 }
@@ -288,7 +288,7 @@ fn polling_while_an_outcome_is_owed_is_misuse() {
     // The delivery still accepts the owed outcome afterwards.
     let response = Answer::ok().response().expect("response");
     delivery
-        .handle_response(response, &mut SplitMix(0))
+        .handle_response(response, &mut rng(0))
         .expect("in turn");
     assert!(matches!(delivery.poll(), Ok(Step::Done(_))));
 }
@@ -301,7 +301,7 @@ fn polling_after_done_is_misuse() {
     assert!(matches!(delivery.poll(), Ok(Step::Transmit(_))));
     let response = Answer::ok().response().expect("response");
     delivery
-        .handle_response(response, &mut SplitMix(0))
+        .handle_response(response, &mut rng(0))
         .expect("in turn");
     assert!(matches!(delivery.poll(), Ok(Step::Done(_))));
     assert!(delivery.is_done());

@@ -8,7 +8,7 @@ mod common;
 use std::time::Duration;
 
 use bytes::Bytes;
-use common::{SplitMix, URL};
+use common::{URL, rng};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use slackhook::interaction::{InteractionError, SlashCommand};
 use slackhook::retry::{RateLimitErrorRetryHandler, retry_after};
@@ -197,7 +197,7 @@ fn an_absurd_retry_after_ends_the_delivery_without_sleeping() {
         .body(Bytes::new())
         .expect("response");
     delivery
-        .handle_response(response, &mut SplitMix(0))
+        .handle_response(response, &mut rng(0))
         .expect("in turn");
 
     assert!(matches!(delivery.poll(), Ok(Step::Done(r)) if r.status() == 429));

@@ -14,8 +14,8 @@ use bytes::Bytes;
 use slackhook::interaction::{InteractionPayload, SlashCommand};
 use slackhook::pacer::{Pacer, Rate};
 use slackhook::retry::{
-    ConnectionErrorRetryHandler, FixedInterval, RandomJitter, RateLimitErrorRetryHandler,
-    RetryHandler, ServerErrorRetryHandler,
+    ConnectionErrorRetryHandler, FixedInterval, JitterRng, RandomJitter,
+    RateLimitErrorRetryHandler, RetryHandler, ServerErrorRetryHandler,
 };
 use slackhook::signature::{SignatureVerifier, sign};
 use slackhook::{
@@ -227,33 +227,6 @@ struct DeliveryInput {
     events: Vec<Event>,
 }
 
-/// A tiny deterministic RNG for the fuzzer: the seed comes from the input.
-struct SplitMix(u64);
-
-impl slackhook::rand_core::TryRng for SplitMix {
-    type Error = core::convert::Infallible;
-
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Ok((self.try_next_u64()? >> 32) as u32)
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        Ok(z ^ (z >> 31))
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        for chunk in dst.chunks_mut(8) {
-            let bytes = self.try_next_u64()?.to_le_bytes();
-            chunk.copy_from_slice(&bytes[..chunk.len()]);
-        }
-        Ok(())
-    }
-}
-
 const KINDS: [TransportErrorKind; 10] = [
     TransportErrorKind::Dns,
     TransportErrorKind::ConnectionRefused,
@@ -349,7 +322,7 @@ pub fn delivery(data: &[u8]) {
         .expect("no headers to be invalid");
 
     let mut delivery = webhook.send(&Message::text("x")).expect("valid message");
-    let mut rng = SplitMix(input.seed);
+    let mut rng = JitterRng::seed_from_u64(input.seed);
     let mut check = Checker {
         budget,
         max_wait,

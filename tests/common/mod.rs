@@ -4,31 +4,9 @@
 use bytes::Bytes;
 use slackhook::TransportError;
 
-/// SplitMix64: a tiny seeded RNG, so that jitter is reproducible in tests.
-pub struct SplitMix(pub u64);
-
-impl slackhook::rand_core::TryRng for SplitMix {
-    type Error = core::convert::Infallible;
-
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Ok((self.try_next_u64()? >> 32) as u32)
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        Ok(z ^ (z >> 31))
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        for chunk in dst.chunks_mut(8) {
-            let bytes = self.try_next_u64()?.to_le_bytes();
-            chunk.copy_from_slice(&bytes[..chunk.len()]);
-        }
-        Ok(())
-    }
+/// A seeded RNG, so that jitter is reproducible in tests.
+pub fn rng(seed: u64) -> slackhook::retry::JitterRng {
+    slackhook::retry::JitterRng::seed_from_u64(seed)
 }
 
 pub const URL: &str = "https://hooks.slack.com/services/T0001/B0002/very-secret-token";
@@ -86,7 +64,7 @@ pub fn drive(
     Vec<Event>,
     Result<slackhook::WebhookResponse, slackhook::Error>,
 ) {
-    let mut rng = SplitMix(seed);
+    let mut rng = rng(seed);
     let mut answers = answers.iter();
     let mut events = Vec::new();
     loop {
