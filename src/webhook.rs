@@ -167,7 +167,6 @@ impl fmt::Debug for Webhook {
 }
 
 /// Builds a [`Webhook`].
-#[derive(Debug)]
 pub struct WebhookBuilder {
     url: WebhookUrl,
     headers: Vec<(String, String)>,
@@ -325,6 +324,28 @@ impl WebhookBuilder {
         HeaderValue::from_str(&agent).map_err(|_| Error::InvalidHeader {
             name: "user-agent".into(),
         })
+    }
+}
+
+impl fmt::Debug for WebhookBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Header values are left out, as in `Webhook`'s Debug: one may be a credential.
+        let names: Vec<&str> = self
+            .headers
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .chain(self.typed_headers.keys().map(HeaderName::as_str))
+            .collect();
+        f.debug_struct("WebhookBuilder")
+            .field("url", &self.url)
+            .field("headers", &names)
+            .field("user_agent_prefix", &self.prefix)
+            .field("user_agent_suffix", &self.suffix)
+            .field("runtime", &self.runtime)
+            .field("retry_handlers", &self.handlers)
+            .field("caps", &self.caps)
+            .field("validate", &self.validate)
+            .finish()
     }
 }
 

@@ -498,7 +498,13 @@ fn debug_of_a_webhook_and_a_delivery_hides_the_secret() {
         .build()
         .expect("webhook");
     let delivery = hook.send(&message()).expect("valid");
-    for text in [format!("{hook:?}"), format!("{delivery:?}")] {
+    let builder =
+        Webhook::builder(URL.parse().expect("url")).header("authorization", "Bearer hunter2");
+    for text in [
+        format!("{hook:?}"),
+        format!("{delivery:?}"),
+        format!("{builder:?}"),
+    ] {
         assert!(!text.contains("very-secret-token"), "{text}");
         assert!(!text.contains("hunter2"), "{text}");
     }
