@@ -14,6 +14,8 @@
 //! - [`blocks`]: typed Block Kit builders that serialize to Slack's exact JSON.
 //! - [`mrkdwn`]: escaping, links, mentions and dates in Slack's text format.
 //! - [`pacer`]: one schedule per webhook, shared by all its senders, that learns from 429s.
+//! - [`proxy`]: which proxy carries a webhook's requests, from `HTTPS_PROXY` and `NO_PROXY` as
+//!   the caller looks them up.
 //! - [`signature`]: verifying Slack's request signatures, and signing requests as Slack does.
 //! - [`interaction`]: typed slash commands and interactive payloads, with their `response_url`.
 //!
@@ -86,6 +88,7 @@ pub mod interaction;
 mod message;
 pub mod mrkdwn;
 pub mod pacer;
+pub mod proxy;
 mod response;
 pub mod retry;
 pub mod signature;

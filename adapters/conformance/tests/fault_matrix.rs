@@ -1,7 +1,7 @@
 //! One table of faults, run against both HTTP adapters over real loopback sockets.
 //!
-//! Each row says what the emulator does, which retry handlers the client has, and what must
-//! come out: the response status or the error and its *not sent* / *maybe delivered* verdict,
+//! Each row says what the emulator does, which retry handlers the client has and whether it
+//! paces its sends, and what must come out: the response status or the error and its *not sent* / *maybe delivered* verdict,
 //! how many requests the emulator saw, and how many messages it accepted. The table is written
 //! once; [`blocking_client_passes_the_fault_matrix`] and [`async_client_passes_the_fault_matrix`]
 //! run every row against `slackhook-ureq` and `slackhook-reqwest`. Rows run a few at a time,
@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
+use slackhook::pacer::Rate;
 use slackhook::retry::{
     ConnectionErrorRetryHandler, FixedInterval, RandomJitter, RateLimitErrorRetryHandler,
     RetryHandler, ServerErrorRetryHandler,
@@ -80,6 +81,10 @@ enum Setup {
     /// One send succeeds, the emulator closes the idle keep-alive connection, then the send
     /// under test goes out.
     StaleKeepAlive,
+    /// One send succeeds, then the send under test goes out right after it.
+    AfterASend,
+    /// One send is answered 429 with this `Retry-After`, then the send under test goes out.
+    AfterA429(&'static str),
 }
 
 /// What the send under test must return.
@@ -93,6 +98,8 @@ enum Expect {
     NotSent(TransportErrorKind, u32),
     /// A transport error after which the message may have been delivered.
     MaybeDelivered(TransportErrorKind),
+    /// The pacer would hold the send past its caps: nothing was sent.
+    WaitTooLong,
 }
 
 struct Row {
@@ -100,6 +107,7 @@ struct Row {
     setup: Setup,
     handlers: Handlers,
     timeout: Duration,
+    pacing: Option<Rate>,
     expect: Expect,
     /// Requests the emulator saw, every send of the row included.
     requests: usize,
@@ -115,6 +123,7 @@ fn row(name: &'static str, setup: Setup, handlers: Handlers, expect: Expect) -> 
         setup,
         handlers,
         timeout: NORMAL_TIMEOUT,
+        pacing: None,
         expect,
         requests: 1,
         accepted: 0,
@@ -131,6 +140,11 @@ impl Row {
 
     fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    fn paced(mut self, rate: Rate) -> Self {
+        self.pacing = Some(rate);
         self
     }
 
@@ -332,6 +346,32 @@ fn matrix() -> Vec<Row> {
             Status(200),
         )
         .seen(2, 2),
+        // Pacing: one pacer per client, shared by all its sends.
+        row(
+            "a 429 holds the client's next send until retry-after",
+            AfterA429("1"),
+            Default,
+            Status(200),
+        )
+        .seen(2, 1)
+        .took_at_least(Duration::from_millis(900)),
+        row(
+            "a hold past the cap fails at once and sends nothing",
+            AfterA429("99999"),
+            Default,
+            WaitTooLong,
+        )
+        .seen(1, 0)
+        .took_at_most(Duration::from_secs(1)),
+        row(
+            "a paced send right after another waits its turn",
+            AfterASend,
+            Default,
+            Status(200),
+        )
+        .paced(Rate::per_second(4))
+        .seen(2, 2)
+        .took_at_least(Duration::from_millis(200)),
         row(
             "302 is returned, not followed",
             Faults(|slack| {
@@ -364,7 +404,14 @@ trait Sender {
     fn send(&self, message: &Message) -> Result<WebhookResponse, Error>;
 }
 
-type Build = fn(WebhookUrl, Vec<Arc<dyn RetryHandler>>, Duration) -> Box<dyn Sender>;
+/// How a row's client is configured.
+struct Config {
+    handlers: Vec<Arc<dyn RetryHandler>>,
+    timeout: Duration,
+    pacing: Option<Rate>,
+}
+
+type Build = fn(WebhookUrl, Config) -> Box<dyn Sender>;
 
 impl Sender for slackhook_ureq::WebhookClient {
     fn send(&self, message: &Message) -> Result<WebhookResponse, Error> {
@@ -372,17 +419,14 @@ impl Sender for slackhook_ureq::WebhookClient {
     }
 }
 
-fn build_ureq(
-    url: WebhookUrl,
-    handlers: Vec<Arc<dyn RetryHandler>>,
-    timeout: Duration,
-) -> Box<dyn Sender> {
-    let client = slackhook_ureq::WebhookClient::builder(url)
-        .retry_handlers(handlers)
-        .timeout(timeout)
-        .build()
-        .expect("a valid client configuration");
-    Box::new(client)
+fn build_ureq(url: WebhookUrl, config: Config) -> Box<dyn Sender> {
+    let mut builder = slackhook_ureq::WebhookClient::builder(url)
+        .retry_handlers(config.handlers)
+        .timeout(config.timeout);
+    if let Some(rate) = config.pacing {
+        builder = builder.pacing(rate);
+    }
+    Box::new(builder.build().expect("a valid client configuration"))
 }
 
 /// The async client on a current-thread runtime of its own, the runtime `#[tokio::test]` uses.
@@ -397,20 +441,18 @@ impl Sender for AsyncSender {
     }
 }
 
-fn build_reqwest(
-    url: WebhookUrl,
-    handlers: Vec<Arc<dyn RetryHandler>>,
-    timeout: Duration,
-) -> Box<dyn Sender> {
+fn build_reqwest(url: WebhookUrl, config: Config) -> Box<dyn Sender> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    let client = slackhook_reqwest::AsyncWebhookClient::builder(url)
-        .retry_handlers(handlers)
-        .timeout(timeout)
-        .build()
-        .expect("a valid client configuration");
+    let mut builder = slackhook_reqwest::AsyncWebhookClient::builder(url)
+        .retry_handlers(config.handlers)
+        .timeout(config.timeout);
+    if let Some(rate) = config.pacing {
+        builder = builder.pacing(rate);
+    }
+    let client = builder.build().expect("a valid client configuration");
     Box::new(AsyncSender { runtime, client })
 }
 
@@ -429,7 +471,12 @@ fn run_row(row: &Row, build: Build) -> Outcome {
         Setup::Refused => refused_url(),
         _ => slack.webhook_url(),
     };
-    let client = build(url, row.handlers.build(), row.timeout);
+    let config = Config {
+        handlers: row.handlers.build(),
+        timeout: row.timeout,
+        pacing: row.pacing,
+    };
+    let client = build(url, config);
     let message = Message::text(format!("matrix: {}", row.name));
 
     match &row.setup {
@@ -448,6 +495,23 @@ fn run_row(row: &Row, build: Build) -> Outcome {
                 row.name
             );
             slack.close_idle_connections();
+        }
+        Setup::AfterASend => {
+            let first = client.send(&Message::text("first"));
+            assert!(
+                first.is_ok_and(|r| r.is_ok()),
+                "{}: first send failed",
+                row.name
+            );
+        }
+        Setup::AfterA429(retry_after) => {
+            slack.inject(Fault::rate_limited(retry_after));
+            let first = client.send(&Message::text("rate limited"));
+            assert!(
+                first.is_ok_and(|r| r.status() == 429),
+                "{}: first send was not rate limited",
+                row.name
+            );
         }
     }
 
@@ -516,6 +580,14 @@ fn check_result(row: &Row, result: &Result<WebhookResponse, Error>) -> Vec<Strin
             }
             if error.is_not_sent() {
                 problem("a maybe-delivered failure claims nothing was sent".into());
+            }
+        }
+        (Expect::WaitTooLong, Err(error)) => {
+            if !matches!(error, Error::WaitTooLong { .. }) {
+                problem(format!("error {error:?}, expected a wait too long"));
+            }
+            if !error.is_not_sent() {
+                problem("a send held back claims it may have been delivered".into());
             }
         }
         (expect, got) => problem(format!("got {got:?}, expected {expect:?}")),

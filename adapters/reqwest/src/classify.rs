@@ -76,14 +76,22 @@ fn classify_chain(error: &reqwest::Error) -> TransportError {
 fn classify_io(error: &io::Error) -> TransportError {
     use io::ErrorKind as E;
 
-    let kind = match error.kind() {
-        E::ConnectionReset | E::ConnectionAborted | E::BrokenPipe => Kind::ConnectionReset,
-        E::UnexpectedEof => Kind::ConnectionClosed,
-        E::TimedOut => Kind::Timeout,
-        E::InvalidData => Kind::Protocol,
-        _ => Kind::Io,
+    // The I/O error's kind becomes the detail only where it says more than the transport kind:
+    // "connection reset (broken pipe)", never "connection reset (connection reset)".
+    let (kind, says_more) = match error.kind() {
+        E::ConnectionReset => (Kind::ConnectionReset, false),
+        E::ConnectionAborted | E::BrokenPipe => (Kind::ConnectionReset, true),
+        E::UnexpectedEof => (Kind::ConnectionClosed, false),
+        E::TimedOut => (Kind::Timeout, false),
+        E::InvalidData => (Kind::Protocol, false),
+        _ => (Kind::Io, true),
     };
-    TransportError::maybe_delivered(kind).with_detail(error.kind().to_string())
+    let classified = TransportError::maybe_delivered(kind);
+    if says_more {
+        classified.with_detail(error.kind().to_string())
+    } else {
+        classified
+    }
 }
 
 fn find<'a, T: StdError + 'static>(error: &'a (dyn StdError + 'static)) -> Option<&'a T> {
@@ -95,4 +103,30 @@ fn find<'a, T: StdError + 'static>(error: &'a (dyn StdError + 'static)) -> Optio
         source = cause.source();
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_detail_is_only_given_when_it_adds_to_the_kind() {
+        let shown = |kind| classify_io(&io::Error::from(kind)).to_string();
+        assert_eq!(
+            shown(io::ErrorKind::ConnectionReset),
+            "connection reset; the message may have been delivered"
+        );
+        assert_eq!(
+            shown(io::ErrorKind::UnexpectedEof),
+            "connection closed without a response; the message may have been delivered"
+        );
+        assert_eq!(
+            shown(io::ErrorKind::BrokenPipe),
+            "connection reset (broken pipe); the message may have been delivered"
+        );
+        assert_eq!(
+            shown(io::ErrorKind::HostUnreachable),
+            "i/o error (host unreachable); the message may have been delivered"
+        );
+    }
 }

@@ -2,21 +2,22 @@
 
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use log::{debug, warn};
 use slackhook::bytes::{Bytes, BytesMut};
 use slackhook::http::{HeaderMap, Request, Response};
+use slackhook::pacer::Rate;
+use slackhook::proxy::{ProxyAddress, ProxySettings};
 use slackhook::rand_core::Rng;
-use slackhook::retry::RetryHandler;
+use slackhook::retry::{JitterRng, RetryHandler};
 use slackhook::{
     Delivery, Error, Message, Step, TransportError, TransportErrorKind, Webhook, WebhookBuilder,
     WebhookResponse, WebhookUrl,
 };
 
 use crate::classify::classify;
-use crate::proxy::ProxyChoice;
-use crate::rng::OsRng;
+use crate::pacing::SharedPacer;
 
 /// The most of a response body that is kept. Slack answers with a few bytes; a proxy's error
 /// page still fits, and anything longer is cut rather than buffered without bound.
@@ -28,8 +29,8 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// An async client for one Slack incoming webhook or `response_url`.
 ///
 /// `Clone + Send + Sync` and cheap to clone: clones share one connection pool, one
-/// configuration and one jitter source, so one client can serve every task that posts to the
-/// webhook. The futures it returns are `Send`. Each send drives a [`Delivery`] to the end:
+/// configuration, one jitter source and one pacer, so one client can serve every task that
+/// posts to the webhook. The futures it returns are `Send`. Each send drives a [`Delivery`] to the end:
 /// every retry decision is the core's, this client only does the I/O and the waiting, with
 /// [`tokio::time::sleep`]; it needs a Tokio runtime with its time driver enabled.
 ///
@@ -51,6 +52,45 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// # Ok(())
 /// # }
 /// ```
+///
+/// Slack allows about one message a second per webhook and may disable apps that keep sending
+/// after a 429, so the client keeps one [`Pacer`](slackhook::pacer::Pacer) for all its clones
+/// and tasks: a 429 holds every send until its `Retry-After` has passed, and with
+/// [`pacing`](AsyncWebhookClientBuilder::pacing) sends are also spaced to a rate, so that
+/// tasks sharing the client never meet the limit. Pace a little below the real limit (with
+/// Slack, [`Rate::slack()`]); a send whose turn is further away than its caps fails at once
+/// with [`Error::WaitTooLong`] and sends nothing.
+///
+/// ```
+/// use slackhook::Message;
+/// use slackhook::pacer::Rate;
+/// use slackhook_emulator::{Emulator, RateLimit};
+/// use slackhook_reqwest::AsyncWebhookClient;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// // A stand-in that limits like Slack, twenty times faster.
+/// let limit = RateLimit::per_second(20).with_burst(5);
+/// let slack = Emulator::builder().rate_limit(limit).start()?;
+/// let client = AsyncWebhookClient::builder(slack.webhook_url())
+///     .pacing(Rate::per_second(20).with_burst(2))
+///     .build()?;
+///
+/// let senders: Vec<_> = (0..8)
+///     .map(|n| {
+///         let client = client.clone();
+///         tokio::spawn(async move {
+///             client.send(&Message::text(format!("shard {n} is done"))).await
+///         })
+///     })
+///     .collect();
+/// for sender in senders {
+///     assert_eq!(sender.await??.status(), 200);
+/// }
+/// assert_eq!(slack.rate_limited_count(), 0);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct AsyncWebhookClient {
     inner: Arc<Inner>,
@@ -64,8 +104,9 @@ struct Inner {
     client: Result<reqwest::Client, Error>,
     /// Never held across an await: a delivery only draws from it while it decides a wait.
     rng: Mutex<Box<dyn Rng + Send>>,
+    pacer: SharedPacer,
     timeout: Duration,
-    proxy: ProxyChoice,
+    proxy: ProxySettings,
     via_proxy: bool,
     custom_client: bool,
 }
@@ -86,7 +127,8 @@ impl AsyncWebhookClient {
                 inner: Arc::new(Inner {
                     webhook: Webhook::new(url),
                     client: Err(error),
-                    rng: Mutex::new(Box::new(OsRng::new())),
+                    rng: Mutex::new(Box::new(seeded_from_os())),
+                    pacer: SharedPacer::new(None),
                     timeout: DEFAULT_TIMEOUT,
                     proxy,
                     via_proxy: false,
@@ -104,6 +146,11 @@ impl AsyncWebhookClient {
     /// The webhook's configuration: address, headers, retry handlers, caps.
     pub fn webhook(&self) -> &Webhook {
         &self.inner.webhook
+    }
+
+    /// The rate this client spaces its sends to, if pacing is on.
+    pub fn pacing(&self) -> Option<Rate> {
+        self.inner.pacer.rate()
     }
 
     /// Validates and sends a message, retrying as the retry handlers decide.
@@ -150,9 +197,11 @@ impl AsyncWebhookClient {
             match step {
                 Step::Transmit(request) => {
                     let attempt = delivery.attempts();
+                    self.wait_for_slot(&mut delivery).await?;
                     match transmit(client, request, self.inner.via_proxy).await {
                         Ok(response) => {
                             debug!("{url}: attempt {attempt}: status {}", response.status());
+                            self.inner.pacer.handle_response(&response);
                             delivery.handle_response(response, &mut **self.rng())?;
                         }
                         Err(error) => {
@@ -174,6 +223,24 @@ impl AsyncWebhookClient {
                 }
             }
         }
+    }
+
+    /// Waits until the webhook's pacer lets the request just handed out go. The pacer's lock
+    /// is taken and released inside each call to it, never held across the sleep.
+    async fn wait_for_slot(&self, delivery: &mut Delivery) -> Result<(), Error> {
+        let url = self.inner.webhook.url();
+        let attempt = delivery.attempts();
+
+        let pacer = &self.inner.pacer;
+        let held_too_long = |error: &Error| warn!("{url}: attempt {attempt} not sent: {error}");
+
+        let mut wait = pacer.claim(delivery).inspect_err(held_too_long)?;
+        while !wait.is_zero() {
+            debug!("{url}: attempt {attempt}: paced, sending in {wait:?}");
+            tokio::time::sleep(wait).await;
+            wait = pacer.reclaim_if_held(delivery).inspect_err(held_too_long)?;
+        }
+        Ok(())
     }
 
     fn rng(&self) -> MutexGuard<'_, Box<dyn Rng + Send>> {
@@ -241,8 +308,9 @@ impl fmt::Debug for AsyncWebhookClient {
         f.debug_struct("AsyncWebhookClient")
             .field("webhook", &self.inner.webhook)
             .field("timeout", &self.inner.timeout)
-            .field("proxy", &self.inner.proxy.label())
+            .field("proxy", &self.inner.proxy)
             .field("custom_client", &self.inner.custom_client)
+            .field("pacing", &self.inner.pacer.rate())
             .field("usable", &self.inner.client.is_ok())
             .finish()
     }
@@ -275,9 +343,10 @@ pub struct AsyncWebhookClientBuilder {
     webhook: WebhookBuilder,
     timeout: Duration,
     connect_timeout: Duration,
-    proxy: ProxyChoice,
+    proxy: ProxySettings,
     client: Option<reqwest::Client>,
     rng: Option<Box<dyn Rng + Send>>,
+    pacing: Option<Rate>,
 }
 
 impl AsyncWebhookClientBuilder {
@@ -287,9 +356,10 @@ impl AsyncWebhookClientBuilder {
             url,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            proxy: ProxyChoice::Environment,
+            proxy: ProxySettings::Environment,
             client: None,
             rng: None,
+            pacing: None,
         }
     }
 
@@ -314,7 +384,7 @@ impl AsyncWebhookClientBuilder {
     /// instead of the one from the environment. Checked at [`build`](Self::build); the address
     /// never appears in an error.
     pub fn proxy(mut self, address: &str) -> Self {
-        self.proxy = ProxyChoice::Explicit(address.to_owned());
+        self.proxy = ProxySettings::Explicit(address.to_owned());
         self
     }
 
@@ -323,9 +393,9 @@ impl AsyncWebhookClientBuilder {
     /// By default `HTTPS_PROXY`, `https_proxy`, `HTTP_PROXY` and `http_proxy` are read, in
     /// that order, when the client is built, unless `NO_PROXY` or `no_proxy` lists the host (a
     /// comma-separated list of hosts, parent domains, IP addresses, IP ranges or `*`) or the
-    /// host is loopback.
+    /// host is loopback; [`slackhook::proxy`] holds the rules.
     pub fn no_proxy(mut self) -> Self {
-        self.proxy = ProxyChoice::Disabled;
+        self.proxy = ProxySettings::Direct;
         self
     }
 
@@ -415,6 +485,18 @@ impl AsyncWebhookClientBuilder {
         self
     }
 
+    /// Spaces this client's sends to `rate`, across every clone and task (default: off).
+    ///
+    /// With pacing off a send goes out at once, unless a 429 still holds the webhook: learning
+    /// from 429s is always on. [`Rate::slack()`] is Slack's documented limit for incoming
+    /// webhooks. A send whose slot is further away than [`max_wait`](Self::max_wait) (or what
+    /// is left of [`max_total_wait`](Self::max_total_wait)) fails with
+    /// [`Error::WaitTooLong`] and sends nothing.
+    pub fn pacing(mut self, rate: Rate) -> Self {
+        self.pacing = Some(rate);
+        self
+    }
+
     /// Checks the headers and the proxy, and builds the client.
     ///
     /// Fails with [`Error::InvalidProxy`] for an unusable proxy address, and with a *not sent*
@@ -427,7 +509,8 @@ impl AsyncWebhookClientBuilder {
         let (client, via_proxy) = match self.client {
             Some(client) => (client, false),
             None => {
-                let proxy = self.proxy.resolve(&self.url)?;
+                let env = |name: &str| std::env::var(name).ok();
+                let proxy = self.proxy.resolve(&self.url, env)?;
                 let via_proxy = proxy.is_some();
                 (
                     build_client(proxy, self.timeout, self.connect_timeout)?,
@@ -436,12 +519,13 @@ impl AsyncWebhookClientBuilder {
             }
         };
 
-        let rng = self.rng.unwrap_or_else(|| Box::new(OsRng::new()));
+        let rng = self.rng.unwrap_or_else(|| Box::new(seeded_from_os()));
         Ok(AsyncWebhookClient {
             inner: Arc::new(Inner {
                 webhook,
                 client: Ok(client),
                 rng: Mutex::new(rng),
+                pacer: SharedPacer::new(self.pacing),
                 timeout: self.timeout,
                 proxy: self.proxy,
                 via_proxy,
@@ -452,7 +536,7 @@ impl AsyncWebhookClientBuilder {
 }
 
 fn build_client(
-    proxy: Option<String>,
+    proxy: Option<ProxyAddress>,
     timeout: Duration,
     connect_timeout: Duration,
 ) -> Result<reqwest::Client, Error> {
@@ -463,9 +547,11 @@ fn build_client(
         .timeout(timeout)
         .connect_timeout(connect_timeout.min(timeout));
     if let Some(address) = proxy {
-        let proxy = reqwest::Proxy::all(address.as_str()).map_err(|_| Error::InvalidProxy {
-            reason: "it is not a valid proxy url",
-        })?;
+        // The core checked the address; reqwest may still refuse what it cannot use.
+        let proxy =
+            reqwest::Proxy::all(address.expose_secret()).map_err(|_| Error::InvalidProxy {
+                reason: "it is not a valid proxy url",
+            })?;
         builder = builder.proxy(proxy);
     }
 
@@ -483,9 +569,21 @@ impl fmt::Debug for AsyncWebhookClientBuilder {
             .field("url", &self.url)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
-            .field("proxy", &self.proxy.label())
+            .field("proxy", &self.proxy)
             .field("custom_client", &self.client.is_some())
             .field("custom_rng", &self.rng.is_some())
+            .field("pacing", &self.pacing)
             .finish_non_exhaustive()
     }
+}
+
+/// The default jitter source: a fast generator, seeded once per client from the operating
+/// system. Jitter only spreads retries apart and protects no secret, so should the operating
+/// system fail to answer, the clock seeds it instead.
+fn seeded_from_os() -> JitterRng {
+    let seed = getrandom::u64().unwrap_or_else(|_| {
+        let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH);
+        since_epoch.map_or(0, |elapsed| elapsed.as_nanos() as u64)
+    });
+    JitterRng::seed_from_u64(seed)
 }

@@ -120,10 +120,52 @@
 //! # }
 //! ```
 //!
+//! ## Pacing
+//!
+//! Slack allows about one message a second per webhook, with short bursts, and warns that apps
+//! which keep sending after a 429 may be disabled. Each client therefore owns one
+//! [`Pacer`](slackhook::pacer::Pacer), shared by all its clones, threads and tasks:
+//!
+//! - A 429 holds every send until its `Retry-After` has passed, whoever received it. This is
+//!   always on. A send that was already waiting for its turn looks again before it goes.
+//! - With `pacing(Rate)` on the builder, sends are also spaced to a rate with a burst, so that
+//!   a busy client never meets the limit. It is off by default: a lone send goes out at once.
+//!   [`Rate::slack()`](slackhook::pacer::Rate::slack) is Slack's documented limit.
+//! - Waiting for a turn counts against the same caps as waiting for a retry: a send whose turn
+//!   is further away fails at once with [`slackhook::Error::WaitTooLong`], and nothing is sent.
+//!
+//! Without pacing, the senders that a 429 held all go out together when it ends, and many of
+//! them meet the limit again; with many concurrent senders, turn pacing on. Pace a little below
+//! the real limit, too: exactly at it, a request delayed on its way leaves the next one just
+//! short of the limit. Separately built clients do not share a pacer: build one client per
+//! webhook and clone it.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::time::Duration;
+//! use slackhook::pacer::Rate;
+//! use slackhook::retry::RateLimitErrorRetryHandler;
+//! use slackhook::Message;
+//! use slackhook_reqwest::AsyncWebhookClient;
+//!
+//! let url = "https://hooks.slack.com/services/T000/B000/XXXX".parse()?;
+//! let client = AsyncWebhookClient::builder(url)
+//!     .pacing(Rate::slack())
+//!     .add_retry_handler(RateLimitErrorRetryHandler::new().with_max_retries(3))
+//!     .max_wait(Duration::from_secs(30))
+//!     .build()?;
+//!
+//! for line in ["tests passed", "image pushed", "deployed to staging"] {
+//!     client.send(&Message::text(line)).await?;
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! ## Failures
 //!
-//! A response of any status is `Ok`; `Err` is a validation failure (nothing was sent) or a
-//! transport failure. [`slackhook::Error::is_not_sent`] tells whether the message can have
+//! A response of any status is `Ok`; `Err` is a validation failure or a turn too far away
+//! (nothing was sent), or a transport failure. [`slackhook::Error::is_not_sent`] tells whether the message can have
 //! reached Slack: a refused connection, a failed name lookup, a connect timeout or a rejected
 //! certificate could not; a reset, a closed connection or a timeout after connecting may have.
 //! No error and no log line holds the webhook's secret path or the message body.
@@ -148,8 +190,8 @@
 //!
 //! ## Sharing one client
 //!
-//! [`AsyncWebhookClient`] is `Clone + Send + Sync`, and clones share one connection pool: clone
-//! it into every task that posts.
+//! [`AsyncWebhookClient`] is `Clone + Send + Sync`, and clones share one connection pool and
+//! one pacer: clone it into every task that posts.
 //!
 //! [reqwest]: https://docs.rs/reqwest/0.13
 
@@ -157,7 +199,6 @@
 
 mod classify;
 mod client;
-mod proxy;
-mod rng;
+mod pacing;
 
 pub use client::{AsyncWebhookClient, AsyncWebhookClientBuilder};

@@ -65,23 +65,35 @@ fn classify_io(error: &io::Error) -> TransportError {
         return classify_tls(tls);
     }
 
-    let detail = error.kind().to_string();
-    let classified = match error.kind() {
+    // The I/O error's kind becomes the detail only where it says more than the transport kind:
+    // "connection reset (broken pipe)", never "connection refused (connection refused)".
+    let (classified, says_more) = match error.kind() {
         // A refusal answers a connection attempt; an established connection is reset instead.
-        E::ConnectionRefused => TransportError::not_sent(Kind::ConnectionRefused),
+        E::ConnectionRefused => (TransportError::not_sent(Kind::ConnectionRefused), false),
         // No local address: the connection never started.
-        E::AddrNotAvailable => TransportError::not_sent(Kind::Io),
-        E::ConnectionReset | E::ConnectionAborted | E::BrokenPipe => {
-            TransportError::maybe_delivered(Kind::ConnectionReset)
+        E::AddrNotAvailable => (TransportError::not_sent(Kind::Io), true),
+        E::ConnectionReset => (
+            TransportError::maybe_delivered(Kind::ConnectionReset),
+            false,
+        ),
+        E::ConnectionAborted | E::BrokenPipe => {
+            (TransportError::maybe_delivered(Kind::ConnectionReset), true)
         }
-        E::UnexpectedEof => TransportError::maybe_delivered(Kind::ConnectionClosed),
-        E::TimedOut | E::WouldBlock => TransportError::maybe_delivered(Kind::Timeout),
-        E::InvalidData => TransportError::maybe_delivered(Kind::Protocol),
+        E::UnexpectedEof => (
+            TransportError::maybe_delivered(Kind::ConnectionClosed),
+            false,
+        ),
+        E::TimedOut | E::WouldBlock => (TransportError::maybe_delivered(Kind::Timeout), false),
+        E::InvalidData => (TransportError::maybe_delivered(Kind::Protocol), false),
         // Unreachable hosts and networks are usually a failed connect, but an established
         // connection can report them too once its retransmissions give up.
-        _ => TransportError::maybe_delivered(Kind::Io),
+        _ => (TransportError::maybe_delivered(Kind::Io), true),
     };
-    classified.with_detail(detail)
+    if says_more {
+        classified.with_detail(error.kind().to_string())
+    } else {
+        classified
+    }
 }
 
 /// TLS failures that can only happen during the handshake, which ureq completes before it
@@ -178,6 +190,31 @@ mod tests {
     fn body_failures_are_always_maybe_delivered() {
         let error = classify_body(io::Error::from(io::ErrorKind::ConnectionRefused));
         assert!(error.may_have_been_delivered());
+    }
+
+    #[test]
+    fn a_detail_is_only_given_when_it_adds_to_the_kind() {
+        let shown = |kind| classify(&io_error(kind)).to_string();
+        assert_eq!(
+            shown(io::ErrorKind::ConnectionRefused),
+            "connection refused; the message was not sent"
+        );
+        assert_eq!(
+            shown(io::ErrorKind::ConnectionReset),
+            "connection reset; the message may have been delivered"
+        );
+        assert_eq!(
+            shown(io::ErrorKind::TimedOut),
+            "timed out waiting for the response; the message may have been delivered"
+        );
+        assert_eq!(
+            shown(io::ErrorKind::BrokenPipe),
+            "connection reset (broken pipe); the message may have been delivered"
+        );
+        assert_eq!(
+            shown(io::ErrorKind::HostUnreachable),
+            "i/o error (host unreachable); the message may have been delivered"
+        );
     }
 
     #[test]

@@ -3,21 +3,22 @@
 use std::fmt;
 use std::io::Read;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use log::{debug, warn};
 use slackhook::bytes::Bytes;
 use slackhook::http::{HeaderMap, Request, Response};
+use slackhook::pacer::Rate;
+use slackhook::proxy::{ProxyAddress, ProxySettings};
 use slackhook::rand_core::Rng;
-use slackhook::retry::RetryHandler;
+use slackhook::retry::{JitterRng, RetryHandler};
 use slackhook::{
     Delivery, Error, Message, Step, TransportError, Webhook, WebhookBuilder, WebhookResponse,
     WebhookUrl,
 };
 
 use crate::classify::{classify, classify_body};
-use crate::proxy::ProxyChoice;
-use crate::rng::OsRng;
+use crate::pacing::SharedPacer;
 
 /// The most of a response body that is kept. Slack answers with a few bytes; a proxy's error
 /// page still fits, and anything longer is cut rather than buffered without bound.
@@ -30,9 +31,9 @@ type SharedRng = Arc<Mutex<Box<dyn Rng + Send>>>;
 
 /// A blocking client for one Slack incoming webhook or `response_url`.
 ///
-/// Cheap to clone; clones share one connection pool, one configuration and one jitter source,
-/// and may be used from many threads at once. Each send drives a [`Delivery`] to the end:
-/// every retry decision is the core's, this client only does the I/O and the sleeping.
+/// Cheap to clone; clones share one connection pool, one configuration, one jitter source and
+/// one pacer, and may be used from many threads at once. Each send drives a [`Delivery`] to the
+/// end: every retry decision is the core's, this client only does the I/O and the sleeping.
 ///
 /// ```
 /// use slackhook::Message;
@@ -49,6 +50,41 @@ type SharedRng = Arc<Mutex<Box<dyn Rng + Send>>>;
 /// assert_eq!(slack.messages()[0].text(), Some("Deploy finished"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Slack allows about one message a second per webhook and may disable apps that keep sending
+/// after a 429, so the client keeps one [`Pacer`](slackhook::pacer::Pacer) for all its clones
+/// and threads: a 429 holds every send until its `Retry-After` has passed, and with
+/// [`pacing`](WebhookClientBuilder::pacing) sends are also spaced to a rate, so that threads
+/// sharing the client never meet the limit. Pace a little below the real limit (with Slack,
+/// [`Rate::slack()`]); a send whose turn is further away than its caps fails at once with
+/// [`Error::WaitTooLong`] and sends nothing.
+///
+/// ```
+/// use std::thread;
+/// use slackhook::Message;
+/// use slackhook::pacer::Rate;
+/// use slackhook_emulator::{Emulator, RateLimit};
+/// use slackhook_ureq::WebhookClient;
+///
+/// // A stand-in that limits like Slack, twenty times faster.
+/// let limit = RateLimit::per_second(20).with_burst(5);
+/// let slack = Emulator::builder().rate_limit(limit).start()?;
+/// let client = WebhookClient::builder(slack.webhook_url())
+///     .pacing(Rate::per_second(20).with_burst(2))
+///     .build()?;
+///
+/// let senders: Vec<_> = (0..8)
+///     .map(|n| {
+///         let client = client.clone();
+///         thread::spawn(move || client.send(&Message::text(format!("shard {n} is done"))))
+///     })
+///     .collect();
+/// for sender in senders {
+///     assert_eq!(sender.join().expect("no panic")?.status(), 200);
+/// }
+/// assert_eq!(slack.rate_limited_count(), 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct WebhookClient {
     inner: Arc<Inner>,
@@ -60,8 +96,9 @@ struct Inner {
     /// rather than quietly going around the proxy.
     agent: Result<ureq::Agent, Error>,
     rng: SharedRng,
+    pacer: SharedPacer,
     timeout: Duration,
-    proxy: ProxyChoice,
+    proxy: ProxySettings,
     custom_agent: bool,
 }
 
@@ -81,7 +118,8 @@ impl WebhookClient {
                 inner: Arc::new(Inner {
                     webhook: Webhook::new(url),
                     agent: Err(error),
-                    rng: Arc::new(Mutex::new(Box::new(OsRng::new()))),
+                    rng: Arc::new(Mutex::new(Box::new(seeded_from_os()))),
+                    pacer: SharedPacer::new(None),
                     timeout: DEFAULT_TIMEOUT,
                     proxy,
                     custom_agent: false,
@@ -98,6 +136,11 @@ impl WebhookClient {
     /// The webhook's configuration: address, headers, retry handlers, caps.
     pub fn webhook(&self) -> &Webhook {
         &self.inner.webhook
+    }
+
+    /// The rate this client spaces its sends to, if pacing is on.
+    pub fn pacing(&self) -> Option<Rate> {
+        self.inner.pacer.rate()
     }
 
     /// Validates and sends a message, retrying as the retry handlers decide.
@@ -141,9 +184,11 @@ impl WebhookClient {
             match step {
                 Step::Transmit(request) => {
                     let attempt = delivery.attempts();
+                    self.wait_for_slot(&mut delivery)?;
                     match transmit(agent, request) {
                         Ok(response) => {
                             debug!("{url}: attempt {attempt}: status {}", response.status());
+                            self.inner.pacer.handle_response(&response);
                             delivery.handle_response(response, &mut *lock(&self.inner.rng))?;
                         }
                         Err(error) => {
@@ -165,6 +210,23 @@ impl WebhookClient {
                 }
             }
         }
+    }
+
+    /// Waits until the webhook's pacer lets the request just handed out go.
+    fn wait_for_slot(&self, delivery: &mut Delivery) -> Result<(), Error> {
+        let url = self.inner.webhook.url();
+        let attempt = delivery.attempts();
+
+        let pacer = &self.inner.pacer;
+        let held_too_long = |error: &Error| warn!("{url}: attempt {attempt} not sent: {error}");
+
+        let mut wait = pacer.claim(delivery).inspect_err(held_too_long)?;
+        while !wait.is_zero() {
+            debug!("{url}: attempt {attempt}: paced, sending in {wait:?}");
+            std::thread::sleep(wait);
+            wait = pacer.reclaim_if_held(delivery).inspect_err(held_too_long)?;
+        }
+        Ok(())
     }
 }
 
@@ -211,8 +273,9 @@ impl fmt::Debug for WebhookClient {
         f.debug_struct("WebhookClient")
             .field("webhook", &self.inner.webhook)
             .field("timeout", &self.inner.timeout)
-            .field("proxy", &self.inner.proxy.label())
+            .field("proxy", &self.inner.proxy)
             .field("custom_agent", &self.inner.custom_agent)
+            .field("pacing", &self.inner.pacer.rate())
             .field("usable", &self.inner.agent.is_ok())
             .finish()
     }
@@ -245,9 +308,10 @@ pub struct WebhookClientBuilder {
     webhook: WebhookBuilder,
     timeout: Duration,
     connect_timeout: Duration,
-    proxy: ProxyChoice,
+    proxy: ProxySettings,
     agent: Option<ureq::Agent>,
     rng: Option<Box<dyn Rng + Send>>,
+    pacing: Option<Rate>,
 }
 
 impl WebhookClientBuilder {
@@ -257,9 +321,10 @@ impl WebhookClientBuilder {
             url,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            proxy: ProxyChoice::Environment,
+            proxy: ProxySettings::Environment,
             agent: None,
             rng: None,
+            pacing: None,
         }
     }
 
@@ -284,7 +349,7 @@ impl WebhookClientBuilder {
     /// instead of the one from the environment. Checked at [`build`](Self::build); the address
     /// never appears in an error.
     pub fn proxy(mut self, address: &str) -> Self {
-        self.proxy = ProxyChoice::Explicit(address.to_owned());
+        self.proxy = ProxySettings::Explicit(address.to_owned());
         self
     }
 
@@ -293,9 +358,9 @@ impl WebhookClientBuilder {
     /// By default `HTTPS_PROXY`, `https_proxy`, `HTTP_PROXY` and `http_proxy` are read, in
     /// that order, when the client is built, unless `NO_PROXY` or `no_proxy` lists the host (a
     /// comma-separated list of hosts, parent domains, IP addresses, IP ranges or `*`) or the
-    /// host is loopback.
+    /// host is loopback; [`slackhook::proxy`] holds the rules.
     pub fn no_proxy(mut self) -> Self {
-        self.proxy = ProxyChoice::Disabled;
+        self.proxy = ProxySettings::Direct;
         self
     }
 
@@ -385,6 +450,18 @@ impl WebhookClientBuilder {
         self
     }
 
+    /// Spaces this client's sends to `rate`, across every clone and thread (default: off).
+    ///
+    /// With pacing off a send goes out at once, unless a 429 still holds the webhook: learning
+    /// from 429s is always on. [`Rate::slack()`] is Slack's documented limit for incoming
+    /// webhooks. A send whose slot is further away than [`max_wait`](Self::max_wait) (or what
+    /// is left of [`max_total_wait`](Self::max_total_wait)) fails with
+    /// [`Error::WaitTooLong`] and sends nothing.
+    pub fn pacing(mut self, rate: Rate) -> Self {
+        self.pacing = Some(rate);
+        self
+    }
+
     /// Checks the headers and the proxy, and builds the client.
     pub fn build(self) -> Result<WebhookClient, Error> {
         let webhook = self.webhook.runtime("ureq/3").build()?;
@@ -393,12 +470,9 @@ impl WebhookClientBuilder {
         let agent = match self.agent {
             Some(agent) => agent,
             None => {
-                let proxy = match self.proxy.resolve(&self.url)? {
-                    Some(address) => {
-                        Some(ureq::Proxy::new(&address).map_err(|_| Error::InvalidProxy {
-                            reason: "it is not a valid proxy url",
-                        })?)
-                    }
+                let env = |name: &str| std::env::var(name).ok();
+                let proxy = match self.proxy.resolve(&self.url, env)? {
+                    Some(address) => Some(to_ureq_proxy(&address)?),
                     None => None,
                 };
                 ureq::Agent::config_builder()
@@ -412,18 +486,26 @@ impl WebhookClientBuilder {
             }
         };
 
-        let rng = self.rng.unwrap_or_else(|| Box::new(OsRng::new()));
+        let rng = self.rng.unwrap_or_else(|| Box::new(seeded_from_os()));
         Ok(WebhookClient {
             inner: Arc::new(Inner {
                 webhook,
                 agent: Ok(agent),
                 rng: Arc::new(Mutex::new(rng)),
+                pacer: SharedPacer::new(self.pacing),
                 timeout: self.timeout,
                 proxy: self.proxy,
                 custom_agent,
             }),
         })
     }
+}
+
+/// The core checked the address; ureq may still refuse what it cannot use.
+fn to_ureq_proxy(address: &ProxyAddress) -> Result<ureq::Proxy, Error> {
+    ureq::Proxy::new(address.expose_secret()).map_err(|_| Error::InvalidProxy {
+        reason: "it is not a valid proxy url",
+    })
 }
 
 impl fmt::Debug for WebhookClientBuilder {
@@ -433,9 +515,21 @@ impl fmt::Debug for WebhookClientBuilder {
             .field("url", &self.url)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
-            .field("proxy", &self.proxy.label())
+            .field("proxy", &self.proxy)
             .field("custom_agent", &self.agent.is_some())
             .field("custom_rng", &self.rng.is_some())
+            .field("pacing", &self.pacing)
             .finish_non_exhaustive()
     }
+}
+
+/// The default jitter source: a fast generator, seeded once per client from the operating
+/// system. Jitter only spreads retries apart and protects no secret, so should the operating
+/// system fail to answer, the clock seeds it instead.
+fn seeded_from_os() -> JitterRng {
+    let seed = getrandom::u64().unwrap_or_else(|_| {
+        let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH);
+        since_epoch.map_or(0, |elapsed| elapsed.as_nanos() as u64)
+    });
+    JitterRng::seed_from_u64(seed)
 }

@@ -11,14 +11,12 @@ use std::time::{Duration, Instant};
 
 use slackhook::http::{HeaderMap, HeaderValue};
 use slackhook::rand_core::TryRng;
-use slackhook::retry::{FixedInterval, RandomJitter, ServerErrorRetryHandler};
+use slackhook::retry::{FixedInterval, JitterRng, RandomJitter, ServerErrorRetryHandler};
 use slackhook::{Error, Message, TransportErrorKind, WebhookUrl};
 use slackhook_emulator::{Emulator, Fault};
 use slackhook_ureq::WebhookClient;
 
-use support::{
-    SplitMix, all_logs, capture_logs, captured_logs, refused_port, unreachable_listener,
-};
+use support::{all_logs, capture_logs, captured_logs, refused_port, unreachable_listener};
 
 const WAIT: Duration = Duration::from_secs(5);
 
@@ -174,7 +172,7 @@ fn the_same_seed_gives_the_same_waits() {
         let url = slack.webhook_url();
         let client = WebhookClient::builder(url.clone())
             .retry_handler(handler)
-            .rng(SplitMix(seed))
+            .rng(JitterRng::seed_from_u64(seed))
             .build()
             .expect("valid configuration");
 

@@ -1,0 +1,194 @@
+//! One pacer per client, shared by every clone and task, against the emulator's rate limit.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant, SystemTime};
+
+use slackhook::pacer::Rate;
+use slackhook::retry::{RandomJitter, RateLimitErrorRetryHandler};
+use slackhook::{Error, Message, WebhookUrl};
+use slackhook_emulator::{Emulator, Fault, RateLimit};
+use slackhook_reqwest::{AsyncWebhookClient, AsyncWebhookClientBuilder};
+
+use support::capture_logs;
+
+const TASKS: usize = 64;
+const WAIT: Duration = Duration::from_secs(10);
+
+/// The emulator's limit: Slack's shape (a sustained rate with a short burst), twenty times
+/// faster, so that 64 messages take about three seconds instead of a minute.
+fn limit() -> RateLimit {
+    RateLimit::per_second(20).with_burst(5)
+}
+
+fn rate_limited_emulator() -> Emulator {
+    capture_logs();
+    Emulator::builder()
+        .rate_limit(limit())
+        .start()
+        .expect("the emulator starts on loopback")
+}
+
+/// A client that retries 429s generously, with a little jitter.
+fn builder(slack: &Emulator) -> AsyncWebhookClientBuilder {
+    let handler = RateLimitErrorRetryHandler::new()
+        .with_max_retries(10)
+        .with_jitter(RandomJitter::up_to(Duration::from_millis(50)));
+    AsyncWebhookClient::builder(slack.webhook_url()).add_retry_handler(handler)
+}
+
+/// Sends `TASKS` messages at once through clones of one client, and checks that each arrived
+/// exactly once.
+async fn send_from_tasks(slack: &Emulator, client: &AsyncWebhookClient) {
+    let tasks: Vec<_> = (0..TASKS)
+        .map(|n| {
+            let client = client.clone();
+            tokio::spawn(async move { client.send(&Message::text(format!("task {n}"))).await })
+        })
+        .collect();
+    for task in tasks {
+        let response = task.await.expect("no panic").expect("sent");
+        assert_eq!(response.status(), 200);
+    }
+
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for message in slack.wait_for_messages(TASKS, WAIT) {
+        *seen
+            .entry(message.text().unwrap_or_default().to_owned())
+            .or_default() += 1;
+    }
+    assert_eq!(seen.len(), TASKS, "every message arrived");
+    assert!(seen.values().all(|&count| count == 1), "{seen:?}");
+    assert_eq!(slack.messages().len(), TASKS, "no message arrived twice");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tasks_sharing_a_client_paced_below_the_limit_never_hit_it() {
+    let slack = rate_limited_emulator();
+    // The emulator's rate with a smaller burst. Once the burst is spent, the emulator's bucket
+    // keeps the difference (three requests) in hand, enough to absorb a task that a busy
+    // runtime schedules late and that then goes out right before the next one.
+    let client = builder(&slack)
+        .pacing(Rate::per_second(20).with_burst(2))
+        .build()
+        .expect("valid configuration");
+
+    let started = Instant::now();
+    send_from_tasks(&slack, &client).await;
+
+    assert_eq!(slack.rate_limited_count(), 0);
+    // 64 sends at 20 a second, two of them at once: 3.1 s at least, paced.
+    assert!(started.elapsed() >= Duration::from_millis(3100));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tasks_sharing_a_client_paced_at_the_limit_hit_it_a_handful_of_times() {
+    let slack = rate_limited_emulator();
+    let client = builder(&slack)
+        .pacing(Rate::per_second(20).with_burst(5))
+        .build()
+        .expect("valid configuration");
+
+    let started = Instant::now();
+    send_from_tasks(&slack, &client).await;
+
+    // Pacing exactly at the limit leaves nothing in hand once the burst is spent: a request
+    // that reaches the emulator a little after its slot (a new connection, a task polled late)
+    // leaves the next one just short of a token, and that one gets a 429. The pacer sees the
+    // 429 within a round trip, far sooner than the 50 ms to the next slot, and holds every task
+    // for Retry-After (1 s), after which the bucket is full again. So each such round costs one
+    // 429, not one per task, and rounds are at least a second apart: at most one 429 per second
+    // of the run, plus one for a round trip slowed by a busy machine.
+    let limited = slack.rate_limited_count();
+    let bound = started.elapsed().as_secs() as usize + 2;
+    assert!(limited <= bound, "{limited} 429s, expected at most {bound}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_holds_every_task_until_retry_after() {
+    capture_logs();
+    let slack = Emulator::start().expect("the emulator starts on loopback");
+    let client = AsyncWebhookClient::new(slack.webhook_url());
+
+    slack.inject(Fault::rate_limited("1"));
+    let first = client
+        .send(&Message::text("limited"))
+        .await
+        .expect("a response");
+    assert_eq!(first.status(), 429);
+    let held_from = SystemTime::now();
+
+    let tasks: Vec<_> = (0..TASKS)
+        .map(|n| {
+            let client = client.clone();
+            tokio::spawn(async move { client.send(&Message::text(format!("held {n}"))).await })
+        })
+        .collect();
+    for task in tasks {
+        let response = task.await.expect("no panic").expect("sent");
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.attempts(), 1);
+    }
+
+    // The hold began when the 429 arrived, just before `held_from`; a little slack covers the
+    // moments in between.
+    let hold_ends = held_from + Duration::from_millis(950);
+    let messages = slack.wait_for_messages(TASKS, WAIT);
+    assert_eq!(messages.len(), TASKS);
+    for message in &messages {
+        assert!(message.received_at() >= hold_ends, "{message:?} went early");
+    }
+    assert_eq!(slack.request_count(), TASKS + 1);
+}
+
+#[tokio::test]
+async fn a_send_held_past_its_cap_fails_at_once_and_sends_nothing() {
+    capture_logs();
+    let slack = Emulator::start().expect("the emulator starts on loopback");
+    let client = AsyncWebhookClient::builder(slack.webhook_url())
+        .add_retry_handler(RateLimitErrorRetryHandler::new())
+        .max_wait(Duration::from_millis(200))
+        .build()
+        .expect("valid configuration");
+
+    // Thirty seconds is over the cap: the retry handler gives the 429 back at once, and the
+    // pacer keeps the hold.
+    slack.inject(Fault::rate_limited("30"));
+    let first = client
+        .send(&Message::text("limited"))
+        .await
+        .expect("a response");
+    assert_eq!(first.status(), 429);
+
+    let started = Instant::now();
+    let error = client
+        .send(&Message::text("held"))
+        .await
+        .expect_err("the hold is past the cap");
+
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert!(
+        matches!(error, Error::WaitTooLong { wait, cap }
+            if wait > Duration::from_secs(29) && cap == Duration::from_millis(200)),
+        "{error:?}"
+    );
+    assert!(error.is_not_sent());
+    assert_eq!(slack.request_count(), 1);
+    assert!(slack.messages().is_empty());
+}
+
+#[test]
+fn pacing_is_off_unless_asked_for() {
+    let url: WebhookUrl = "https://hooks.slack.com/services/T0/B0/x"
+        .parse()
+        .expect("url");
+    assert_eq!(AsyncWebhookClient::new(url.clone()).pacing(), None);
+
+    let paced = AsyncWebhookClient::builder(url)
+        .pacing(Rate::slack())
+        .build()
+        .expect("valid configuration");
+    assert_eq!(paced.pacing(), Some(Rate::slack()));
+    assert!(format!("{paced:?}").contains("pacing"));
+}
