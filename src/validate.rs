@@ -11,6 +11,7 @@
 //! are never blocked by an old client.
 
 use std::fmt::{self, Write as _};
+use std::marker::PhantomData;
 
 use serde_json::{Map, Value};
 
@@ -33,11 +34,30 @@ pub struct ValidationError {
 }
 
 impl ValidationError {
-    fn new(path: &Path<'_>, rule: Rule) -> Self {
+    /// An error at the value being checked; each enclosing [`Validator::at`] puts its segment
+    /// in front of the path as the error travels out.
+    fn new(rule: Rule) -> Self {
         Self {
-            path: path.render(),
+            path: String::new(),
             rule,
         }
+    }
+
+    /// Puts `segment` in front of the path, spelled as `blocks[3].text.text`.
+    fn under(mut self, segment: Segment<'_>) -> Self {
+        let rest = std::mem::take(&mut self.path);
+        // A key is followed by a dot, unless an index or nothing follows it; an index is
+        // followed by a dot only when a key follows it.
+        let dot = if rest.is_empty() || rest.starts_with('[') {
+            ""
+        } else {
+            "."
+        };
+        self.path = match segment {
+            Segment::Key(key) => format!("{key}{dot}{rest}"),
+            Segment::Index(i) => format!("[{i}]{dot}{rest}"),
+        };
+        self
     }
 
     /// The JSON path of the offending value, such as `blocks[3].text.text`; empty for the
@@ -144,10 +164,9 @@ impl fmt::Display for Thousands {
 
 /// Checks a whole payload against Slack's limits.
 pub fn validate(payload: &Map<String, Value>) -> Result<(), ValidationError> {
-    let mut path = Path::default();
     let mut v = Validator {
-        path: &mut path,
         markdown_chars: 0,
+        values: PhantomData,
     };
     v.payload(payload)
 }
@@ -163,51 +182,26 @@ enum Segment<'a> {
     Index(usize),
 }
 
-#[derive(Default)]
-struct Path<'a> {
-    segments: Vec<Segment<'a>>,
-}
-
-impl<'a> Path<'a> {
-    fn render(&self) -> String {
-        let mut out = String::new();
-        for segment in &self.segments {
-            match segment {
-                Segment::Key(key) => {
-                    if !out.is_empty() {
-                        out.push('.');
-                    }
-                    out.push_str(key);
-                }
-                Segment::Index(i) => {
-                    let _ = write!(out, "[{i}]");
-                }
-            }
-        }
-        out
-    }
-}
-
-struct Validator<'p, 'a> {
-    path: &'p mut Path<'a>,
+/// Walks a payload. The path to the value being checked is not kept while walking, which
+/// would cost a push and a pop per value and an allocation per payload: an error collects it
+/// on its way out instead, see [`ValidationError::under`].
+struct Validator<'a> {
     markdown_chars: usize,
+    values: PhantomData<&'a Value>,
 }
 
-impl<'a> Validator<'_, 'a> {
+impl<'a> Validator<'a> {
     fn fail(&self, rule: Rule) -> ValidationError {
-        ValidationError::new(self.path, rule)
+        ValidationError::new(rule)
     }
 
-    /// Runs `f` with `segment` appended to the path.
+    /// Runs `f` on the value at `segment`; an error from it gets `segment` in its path.
     fn at<T>(
         &mut self,
         segment: Segment<'a>,
         f: impl FnOnce(&mut Self) -> Result<T, ValidationError>,
     ) -> Result<T, ValidationError> {
-        self.path.segments.push(segment);
-        let result = f(self);
-        self.path.segments.pop();
-        result
+        f(self).map_err(|e| e.under(segment))
     }
 
     fn payload(&mut self, payload: &'a Map<String, Value>) -> Result<(), ValidationError> {
@@ -520,13 +514,9 @@ impl<'a> Validator<'_, 'a> {
         object: &'a Map<String, Value>,
         key: &'a str,
     ) -> Result<&'a Value, ValidationError> {
-        object.get(key).ok_or_else(|| {
-            let mut path = Path {
-                segments: self.path.segments.clone(),
-            };
-            path.segments.push(Segment::Key(key));
-            ValidationError::new(&path, Rule::Missing)
-        })
+        object
+            .get(key)
+            .ok_or_else(|| ValidationError::new(Rule::Missing).under(Segment::Key(key)))
     }
 
     fn required_str(
