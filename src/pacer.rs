@@ -7,10 +7,17 @@
 //! holds back every sender until `Retry-After` has passed, instead of each discovering the limit
 //! on its own.
 //!
-//! Optionally, the pacer also spaces sends to a configured [`Rate`] with a burst (the generic
-//! cell rate algorithm), so that a busy sender never hits the limit at all. Time is always an
+//! Once a webhook has answered 429, the pacer also spaces every later send to Slack's
+//! documented rate ([`Rate::slack`], or another given with [`Pacer::with_rate_after_limit`]), so
+//! that the senders it held back do not all go at once when the hold ends and trip the limit
+//! again. Optionally, it spaces sends to a configured [`Rate`] from the start (the generic cell
+//! rate algorithm), so that a busy sender never hits the limit at all. Time is always an
 //! argument: the pacer never reads a clock.
+//!
+//! [`SharedPacer`] is the same pacer behind a lock, for a client shared by threads and tasks.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -70,9 +77,13 @@ impl Rate {
 /// let secs = |s| Duration::from_secs(s);
 /// assert_eq!(waits, [secs(0), secs(0), secs(1), secs(2)]);
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Pacer {
     rate: Option<Rate>,
+    /// The rate adopted once the webhook has answered 429, when no rate was configured.
+    after_limit: Rate,
+    /// Whether the webhook has answered 429.
+    limited: bool,
     /// The theoretical arrival time of the next send at the sustained rate.
     next_at_rate: Option<Instant>,
     /// Set by a 429: nothing may be sent before it.
@@ -83,13 +94,25 @@ pub struct Pacer {
 /// message per second, so one second is the least that can help.
 const BARE_RATE_LIMIT_HOLD: Duration = Duration::from_secs(1);
 
+impl Default for Pacer {
+    fn default() -> Self {
+        Self {
+            rate: None,
+            after_limit: Rate::slack(),
+            limited: false,
+            next_at_rate: None,
+            blocked_until: None,
+        }
+    }
+}
+
 impl Pacer {
-    /// A pacer that only learns from 429s; sends are not spaced otherwise.
+    /// A pacer that only learns from 429s: sends go at once until the webhook answers 429.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// A pacer that also spaces sends to `rate`.
+    /// A pacer that also spaces sends to `rate` from the start.
     pub fn with_rate(rate: Rate) -> Self {
         Self {
             rate: Some(rate),
@@ -97,9 +120,26 @@ impl Pacer {
         }
     }
 
+    /// Sets the rate adopted once the webhook has answered 429 (default [`Rate::slack`]), for a
+    /// pacer without a configured rate.
+    pub fn with_rate_after_limit(mut self, rate: Rate) -> Self {
+        self.after_limit = rate;
+        self
+    }
+
     /// The configured rate, if any.
     pub fn rate(&self) -> Option<Rate> {
         self.rate
+    }
+
+    /// The rate sends are spaced to now: the configured one, or the one adopted after a 429.
+    pub fn current_rate(&self) -> Option<Rate> {
+        self.rate.or(self.limited.then_some(self.after_limit))
+    }
+
+    /// Whether a 429 still holds every sender at `now`.
+    pub fn is_held(&self, now: Instant) -> bool {
+        self.blocked_until.is_some_and(|until| until > now)
     }
 
     /// The earliest moment a send could go out, without claiming it.
@@ -108,7 +148,7 @@ impl Pacer {
         if let Some(blocked) = self.blocked_until {
             at = at.max(blocked);
         }
-        if let (Some(rate), Some(next)) = (self.rate, self.next_at_rate) {
+        if let (Some(rate), Some(next)) = (self.current_rate(), self.next_at_rate) {
             at = at.max(next.checked_sub(tolerance(rate)).unwrap_or(now));
         }
         at
@@ -134,11 +174,12 @@ impl Pacer {
     }
 
     /// Learns from a response: a 429 holds every sender back for its `Retry-After` (or one second
-    /// when it has none that can be read).
+    /// when it has none that can be read), and from then on sends are spaced to a rate.
     pub fn handle_response(&mut self, now: Instant, response: &Response<Bytes>) {
         if response.status() != StatusCode::TOO_MANY_REQUESTS {
             return;
         }
+        self.limited = true;
         let hold = crate::retry::retry_after(response.headers()).unwrap_or(BARE_RATE_LIMIT_HOLD);
         self.hold_until(
             now.checked_add(hold)
@@ -152,10 +193,111 @@ impl Pacer {
     }
 
     fn claim(&mut self, at: Instant) {
-        if let Some(rate) = self.rate {
+        if let Some(rate) = self.current_rate() {
             let base = self.next_at_rate.map_or(at, |next| next.max(at));
             self.next_at_rate = Some(base + rate.interval);
         }
+    }
+}
+
+/// A [`Pacer`] behind a lock, for one client shared by many threads and tasks.
+///
+/// The lock is held only for the few instructions of a claim or a lesson, never across a
+/// network call or a wait; while the pacer has nothing to say (no configured rate, no 429 seen),
+/// a claim is one atomic load and takes no lock at all. Time is an argument, as everywhere in
+/// the core.
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// use slackhook::pacer::{Pacer, Rate, SharedPacer};
+/// use slackhook::{Message, Step, Webhook};
+///
+/// let shared = SharedPacer::new(Pacer::with_rate(Rate::per_second(1)));
+/// let webhook = Webhook::new("https://hooks.slack.com/services/T0/B0/x".parse()?);
+/// let now = Instant::now();
+///
+/// let mut waits = Vec::new();
+/// for _ in 0..2 {
+///     let mut delivery = webhook.send(&Message::text("hi"))?;
+///     assert!(matches!(delivery.poll()?, Step::Transmit(_)));
+///     waits.push(shared.claim(&mut delivery, now)?);
+/// }
+/// assert_eq!(waits, [Duration::ZERO, Duration::from_secs(1)]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct SharedPacer {
+    pacer: Mutex<Pacer>,
+    /// Whether a claim can be told to wait: a rate is configured, or a 429 was seen. Until then
+    /// every slot is free at once, and claiming one can be skipped.
+    engaged: AtomicBool,
+}
+
+impl SharedPacer {
+    /// Shares `pacer`.
+    pub fn new(pacer: Pacer) -> Self {
+        let engaged =
+            AtomicBool::new(pacer.current_rate().is_some() || pacer.blocked_until.is_some());
+        Self {
+            pacer: Mutex::new(pacer),
+            engaged,
+        }
+    }
+
+    /// The configured rate, if any.
+    pub fn rate(&self) -> Option<Rate> {
+        self.lock().rate()
+    }
+
+    /// Claims a slot for the request that `delivery` just handed out, and returns how long to
+    /// wait before sending it; see [`Delivery::pace`](crate::Delivery::pace). Fails with
+    /// [`Error::WaitTooLong`](crate::Error::WaitTooLong) when the slot is past the delivery's
+    /// caps: nothing may be sent then.
+    pub fn claim(
+        &self,
+        delivery: &mut crate::Delivery,
+        now: Instant,
+    ) -> Result<Duration, crate::Error> {
+        if !self.engaged.load(Ordering::Acquire) {
+            return Ok(Duration::ZERO);
+        }
+        delivery.pace(&mut self.lock(), now)
+    }
+
+    /// After waiting for a slot: claims a new one if a 429 that arrived during the wait holds
+    /// the webhook at `now`, and returns the further wait; zero when the request may go.
+    ///
+    /// A slot is claimed before the wait for it, so without this check a sender would transmit
+    /// into a hold that another sender learned meanwhile, and Slack warns that apps which keep
+    /// sending after a 429 may be disabled.
+    pub fn reclaim_if_held(
+        &self,
+        delivery: &mut crate::Delivery,
+        now: Instant,
+    ) -> Result<Duration, crate::Error> {
+        if !self.engaged.load(Ordering::Acquire) {
+            return Ok(Duration::ZERO);
+        }
+        let mut pacer = self.lock();
+        if !pacer.is_held(now) {
+            return Ok(Duration::ZERO);
+        }
+        delivery.pace(&mut pacer, now)
+    }
+
+    /// Shows the pacer a response, before the delivery sees it: a 429 holds every sender.
+    pub fn handle_response(&self, now: Instant, response: &Response<Bytes>) {
+        if response.status() != StatusCode::TOO_MANY_REQUESTS {
+            return;
+        }
+        self.lock().handle_response(now, response);
+        self.engaged.store(true, Ordering::Release);
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Pacer> {
+        // The pacer is plain data updated in single steps: a panic elsewhere while the lock was
+        // held cannot have left it half-changed.
+        self.pacer.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -226,12 +368,40 @@ mod tests {
     #[test]
     fn a_429_holds_every_sender_for_retry_after() {
         let t0 = Instant::now();
-        let mut pacer = Pacer::new();
+        let mut pacer = Pacer::new().with_rate_after_limit(Rate::per_second(10).with_burst(10));
         pacer.handle_response(t0, &too_many(Some("3")));
 
+        assert!(pacer.is_held(t0));
         assert_eq!(pacer.reserve(t0), secs(3.0));
         assert_eq!(pacer.reserve(t0 + secs(1.0)), secs(2.0));
-        assert_eq!(pacer.reserve(t0 + secs(3.0)), Duration::ZERO);
+        assert!(!pacer.is_held(t0 + secs(3.0)));
+        assert_eq!(pacer.reserve(t0 + secs(5.0)), Duration::ZERO);
+    }
+
+    #[test]
+    fn senders_held_by_a_429_are_released_at_slacks_rate() {
+        let t0 = Instant::now();
+        let mut pacer = Pacer::new();
+        assert_eq!(pacer.current_rate(), None);
+        pacer.handle_response(t0, &too_many(Some("2")));
+        assert_eq!(pacer.current_rate(), Some(Rate::slack()));
+
+        // Five senders waiting for the hold to end: Slack's burst of three at once, then one a
+        // second, instead of all five at once.
+        let waits: Vec<Duration> = (0..5).map(|_| pacer.reserve(t0)).collect();
+        assert_eq!(
+            waits,
+            [secs(2.0), secs(2.0), secs(2.0), secs(3.0), secs(4.0)]
+        );
+    }
+
+    #[test]
+    fn a_configured_rate_is_kept_after_a_429() {
+        let t0 = Instant::now();
+        let rate = Rate::per_second(5);
+        let mut pacer = Pacer::with_rate(rate);
+        pacer.handle_response(t0, &too_many(Some("1")));
+        assert_eq!(pacer.current_rate(), Some(rate));
     }
 
     #[test]
@@ -240,6 +410,74 @@ mod tests {
         let mut pacer = Pacer::new();
         pacer.handle_response(t0, &too_many(Some("soon")));
         assert_eq!(pacer.reserve(t0), secs(1.0));
+    }
+
+    fn delivery() -> crate::Delivery {
+        let url = "https://hooks.slack.com/services/T0/B0/x"
+            .parse()
+            .expect("url");
+        let mut delivery = crate::Webhook::new(url)
+            .send(&crate::Message::text("hi"))
+            .expect("valid message");
+        assert!(matches!(delivery.poll(), Ok(crate::Step::Transmit(_))));
+        delivery
+    }
+
+    #[test]
+    fn an_idle_shared_pacer_lets_every_claim_go_at_once() {
+        let shared = SharedPacer::new(Pacer::new());
+        let now = Instant::now();
+        for _ in 0..3 {
+            assert_eq!(shared.claim(&mut delivery(), now), Ok(Duration::ZERO));
+        }
+        assert!(!shared.engaged.load(Ordering::Acquire));
+
+        let ok = Response::builder()
+            .status(200)
+            .body(Bytes::new())
+            .expect("response");
+        shared.handle_response(now, &ok);
+        assert!(!shared.engaged.load(Ordering::Acquire));
+    }
+
+    #[test]
+    fn a_429_seen_by_one_sender_holds_the_next_claims() {
+        let shared = SharedPacer::new(Pacer::new());
+        let now = Instant::now();
+        shared.handle_response(now, &too_many(Some("30")));
+
+        let wait = shared.claim(&mut delivery(), now).expect("within the caps");
+        assert_eq!(wait, secs(30.0));
+    }
+
+    #[test]
+    fn a_claim_made_before_a_429_is_renewed_after_it() {
+        let shared = SharedPacer::new(Pacer::with_rate(Rate::per_second(1)));
+        let now = Instant::now();
+        let mut first = delivery();
+        assert_eq!(shared.claim(&mut first, now), Ok(Duration::ZERO));
+        assert_eq!(shared.reclaim_if_held(&mut first, now), Ok(Duration::ZERO));
+
+        shared.handle_response(now, &too_many(Some("30")));
+        let wait = shared
+            .reclaim_if_held(&mut first, now)
+            .expect("within the caps");
+        assert_eq!(wait, secs(30.0));
+    }
+
+    #[test]
+    fn a_shared_slot_past_the_caps_ends_the_delivery() {
+        let shared = SharedPacer::new(Pacer::new());
+        let now = Instant::now();
+        shared.handle_response(now, &too_many(Some("3600")));
+
+        let error = shared
+            .claim(&mut delivery(), now)
+            .expect_err("past the 60 s cap");
+        assert!(
+            matches!(error, crate::Error::WaitTooLong { .. }),
+            "{error:?}"
+        );
     }
 
     #[test]

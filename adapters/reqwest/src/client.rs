@@ -2,12 +2,12 @@
 
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use log::{debug, warn};
 use slackhook::bytes::{Bytes, BytesMut};
 use slackhook::http::{HeaderMap, Request, Response};
-use slackhook::pacer::Rate;
+use slackhook::pacer::{Pacer, Rate, SharedPacer};
 use slackhook::proxy::{ProxyAddress, ProxySettings};
 use slackhook::rand_core::Rng;
 use slackhook::retry::{JitterRng, RetryHandler};
@@ -17,7 +17,6 @@ use slackhook::{
 };
 
 use crate::classify::classify;
-use crate::pacing::SharedPacer;
 
 /// The most of a response body that is kept. Slack answers with a few bytes; a proxy's error
 /// page still fits, and anything longer is cut rather than buffered without bound.
@@ -63,7 +62,7 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 ///
 /// ```
 /// use slackhook::Message;
-/// use slackhook::pacer::Rate;
+/// use slackhook::pacer::{Pacer, Rate, SharedPacer};
 /// use slackhook_emulator::{Emulator, RateLimit};
 /// use slackhook_reqwest::AsyncWebhookClient;
 ///
@@ -128,7 +127,7 @@ impl AsyncWebhookClient {
                     webhook: Webhook::new(url),
                     client: Err(error),
                     rng: Mutex::new(Box::new(seeded_from_os())),
-                    pacer: SharedPacer::new(None),
+                    pacer: SharedPacer::new(Pacer::new()),
                     timeout: DEFAULT_TIMEOUT,
                     proxy,
                     via_proxy: false,
@@ -201,7 +200,7 @@ impl AsyncWebhookClient {
                     match transmit(client, request, self.inner.via_proxy).await {
                         Ok(response) => {
                             debug!("{url}: attempt {attempt}: status {}", response.status());
-                            self.inner.pacer.handle_response(&response);
+                            self.inner.pacer.handle_response(Instant::now(), &response);
                             delivery.handle_response(response, &mut **self.rng())?;
                         }
                         Err(error) => {
@@ -234,11 +233,15 @@ impl AsyncWebhookClient {
         let pacer = &self.inner.pacer;
         let held_too_long = |error: &Error| warn!("{url}: attempt {attempt} not sent: {error}");
 
-        let mut wait = pacer.claim(delivery).inspect_err(held_too_long)?;
+        let mut wait = pacer
+            .claim(delivery, Instant::now())
+            .inspect_err(held_too_long)?;
         while !wait.is_zero() {
             debug!("{url}: attempt {attempt}: paced, sending in {wait:?}");
             tokio::time::sleep(wait).await;
-            wait = pacer.reclaim_if_held(delivery).inspect_err(held_too_long)?;
+            wait = pacer
+                .reclaim_if_held(delivery, Instant::now())
+                .inspect_err(held_too_long)?;
         }
         Ok(())
     }
@@ -323,7 +326,7 @@ impl fmt::Debug for AsyncWebhookClient {
 /// proxy, a caller-supplied [`reqwest::Client`], and the jitter source.
 ///
 /// ```
-/// use std::time::Duration;
+/// use std::time::{Duration, Instant};
 /// use slackhook::retry::RateLimitErrorRetryHandler;
 /// use slackhook_reqwest::AsyncWebhookClient;
 ///
@@ -347,6 +350,7 @@ pub struct AsyncWebhookClientBuilder {
     client: Option<reqwest::Client>,
     rng: Option<Box<dyn Rng + Send>>,
     pacing: Option<Rate>,
+    pacing_after_limit: Option<Rate>,
 }
 
 impl AsyncWebhookClientBuilder {
@@ -360,6 +364,7 @@ impl AsyncWebhookClientBuilder {
             client: None,
             rng: None,
             pacing: None,
+            pacing_after_limit: None,
         }
     }
 
@@ -497,12 +502,31 @@ impl AsyncWebhookClientBuilder {
         self
     }
 
+    /// Sets the rate this client adopts once the webhook has answered 429, when
+    /// [`pacing`](Self::pacing) is off (default [`Rate::slack()`], Slack's documented limit).
+    ///
+    /// Every 429 holds all senders until its `Retry-After`; the rate then releases them spaced
+    /// out, instead of all at once into the limit again.
+    pub fn pacing_after_rate_limit(mut self, rate: Rate) -> Self {
+        self.pacing_after_limit = Some(rate);
+        self
+    }
+
+    fn pacer(&self) -> Pacer {
+        let pacer = self.pacing.map_or_else(Pacer::new, Pacer::with_rate);
+        match self.pacing_after_limit {
+            Some(rate) => pacer.with_rate_after_limit(rate),
+            None => pacer,
+        }
+    }
+
     /// Checks the headers and the proxy, and builds the client.
     ///
     /// Fails with [`Error::InvalidProxy`] for an unusable proxy address, and with a *not sent*
     /// [`Error::Transport`] of kind [`TransportErrorKind::Tls`] when reqwest cannot set up its
     /// TLS backend.
     pub fn build(self) -> Result<AsyncWebhookClient, Error> {
+        let pacer = SharedPacer::new(self.pacer());
         let webhook = self.webhook.runtime("reqwest/0.13").build()?;
 
         let custom_client = self.client.is_some();
@@ -525,7 +549,7 @@ impl AsyncWebhookClientBuilder {
                 webhook,
                 client: Ok(client),
                 rng: Mutex::new(rng),
-                pacer: SharedPacer::new(self.pacing),
+                pacer,
                 timeout: self.timeout,
                 proxy: self.proxy,
                 via_proxy,

@@ -199,6 +199,5 @@
 
 mod classify;
 mod client;
-mod pacing;
 
 pub use client::{AsyncWebhookClient, AsyncWebhookClientBuilder};

@@ -83,6 +83,32 @@ async fn tasks_sharing_a_client_paced_below_the_limit_never_hit_it() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tasks_sharing_an_unpaced_client_learn_the_limit_from_the_first_429s() {
+    let slack = rate_limited_emulator();
+    // No pacing: the first wave goes out at once. Once a 429 comes back, the client holds every
+    // task for Retry-After and then releases them at the rate adopted after a 429 (Slack's
+    // 1/s by default; the emulator's 20/s here, with a burst of 2 to keep some tokens in hand).
+    let client = builder(&slack)
+        .pacing_after_rate_limit(Rate::per_second(20).with_burst(2))
+        .build()
+        .expect("valid configuration");
+
+    send_from_tasks(&slack, &client).await;
+
+    // The first wave can only learn the limit by hitting it: of 64 simultaneous sends, the
+    // emulator's burst of 5 passes and the rest get one 429 each. After that the tasks go out
+    // one by one at the learned rate, and hardly any 429 follows: not one per task per round,
+    // as each task discovering the limit on its own would give (hundreds, measured).
+    let first_wave = TASKS - 5;
+    let limited = slack.rate_limited_count();
+    assert!(
+        limited <= first_wave + 3,
+        "{limited} 429s, expected at most {}",
+        first_wave + 3
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tasks_sharing_a_client_paced_at_the_limit_hit_it_a_handful_of_times() {
     let slack = rate_limited_emulator();
     let client = builder(&slack)
@@ -109,7 +135,12 @@ async fn tasks_sharing_a_client_paced_at_the_limit_hit_it_a_handful_of_times() {
 async fn a_429_holds_every_task_until_retry_after() {
     capture_logs();
     let slack = Emulator::start().expect("the emulator starts on loopback");
-    let client = AsyncWebhookClient::new(slack.webhook_url());
+    // Held tasks are released at the rate learned from the 429: here one fast enough to let
+    // all of them go as soon as the hold ends, so that only the hold is measured.
+    let client = AsyncWebhookClient::builder(slack.webhook_url())
+        .pacing_after_rate_limit(Rate::per_second(1000).with_burst(TASKS as u32))
+        .build()
+        .expect("valid configuration");
 
     slack.inject(Fault::rate_limited("1"));
     let first = client

@@ -3,12 +3,12 @@
 use std::fmt;
 use std::io::Read;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use log::{debug, warn};
 use slackhook::bytes::Bytes;
 use slackhook::http::{HeaderMap, Request, Response};
-use slackhook::pacer::Rate;
+use slackhook::pacer::{Pacer, Rate, SharedPacer};
 use slackhook::proxy::{ProxyAddress, ProxySettings};
 use slackhook::rand_core::Rng;
 use slackhook::retry::{JitterRng, RetryHandler};
@@ -18,7 +18,6 @@ use slackhook::{
 };
 
 use crate::classify::{classify, classify_body};
-use crate::pacing::SharedPacer;
 
 /// The most of a response body that is kept. Slack answers with a few bytes; a proxy's error
 /// page still fits, and anything longer is cut rather than buffered without bound.
@@ -62,7 +61,7 @@ type SharedRng = Arc<Mutex<Box<dyn Rng + Send>>>;
 /// ```
 /// use std::thread;
 /// use slackhook::Message;
-/// use slackhook::pacer::Rate;
+/// use slackhook::pacer::{Pacer, Rate, SharedPacer};
 /// use slackhook_emulator::{Emulator, RateLimit};
 /// use slackhook_ureq::WebhookClient;
 ///
@@ -119,7 +118,7 @@ impl WebhookClient {
                     webhook: Webhook::new(url),
                     agent: Err(error),
                     rng: Arc::new(Mutex::new(Box::new(seeded_from_os()))),
-                    pacer: SharedPacer::new(None),
+                    pacer: SharedPacer::new(Pacer::new()),
                     timeout: DEFAULT_TIMEOUT,
                     proxy,
                     custom_agent: false,
@@ -188,7 +187,7 @@ impl WebhookClient {
                     match transmit(agent, request) {
                         Ok(response) => {
                             debug!("{url}: attempt {attempt}: status {}", response.status());
-                            self.inner.pacer.handle_response(&response);
+                            self.inner.pacer.handle_response(Instant::now(), &response);
                             delivery.handle_response(response, &mut *lock(&self.inner.rng))?;
                         }
                         Err(error) => {
@@ -220,11 +219,15 @@ impl WebhookClient {
         let pacer = &self.inner.pacer;
         let held_too_long = |error: &Error| warn!("{url}: attempt {attempt} not sent: {error}");
 
-        let mut wait = pacer.claim(delivery).inspect_err(held_too_long)?;
+        let mut wait = pacer
+            .claim(delivery, Instant::now())
+            .inspect_err(held_too_long)?;
         while !wait.is_zero() {
             debug!("{url}: attempt {attempt}: paced, sending in {wait:?}");
             std::thread::sleep(wait);
-            wait = pacer.reclaim_if_held(delivery).inspect_err(held_too_long)?;
+            wait = pacer
+                .reclaim_if_held(delivery, Instant::now())
+                .inspect_err(held_too_long)?;
         }
         Ok(())
     }
@@ -288,7 +291,7 @@ impl fmt::Debug for WebhookClient {
 /// proxy, a caller-supplied [`ureq::Agent`], and the jitter source.
 ///
 /// ```
-/// use std::time::Duration;
+/// use std::time::{Duration, Instant};
 /// use slackhook::retry::RateLimitErrorRetryHandler;
 /// use slackhook_ureq::WebhookClient;
 ///
@@ -312,6 +315,7 @@ pub struct WebhookClientBuilder {
     agent: Option<ureq::Agent>,
     rng: Option<Box<dyn Rng + Send>>,
     pacing: Option<Rate>,
+    pacing_after_limit: Option<Rate>,
 }
 
 impl WebhookClientBuilder {
@@ -325,6 +329,7 @@ impl WebhookClientBuilder {
             agent: None,
             rng: None,
             pacing: None,
+            pacing_after_limit: None,
         }
     }
 
@@ -462,8 +467,27 @@ impl WebhookClientBuilder {
         self
     }
 
+    /// Sets the rate this client adopts once the webhook has answered 429, when
+    /// [`pacing`](Self::pacing) is off (default [`Rate::slack()`], Slack's documented limit).
+    ///
+    /// Every 429 holds all senders until its `Retry-After`; the rate then releases them spaced
+    /// out, instead of all at once into the limit again.
+    pub fn pacing_after_rate_limit(mut self, rate: Rate) -> Self {
+        self.pacing_after_limit = Some(rate);
+        self
+    }
+
+    fn pacer(&self) -> Pacer {
+        let pacer = self.pacing.map_or_else(Pacer::new, Pacer::with_rate);
+        match self.pacing_after_limit {
+            Some(rate) => pacer.with_rate_after_limit(rate),
+            None => pacer,
+        }
+    }
+
     /// Checks the headers and the proxy, and builds the client.
     pub fn build(self) -> Result<WebhookClient, Error> {
+        let pacer = SharedPacer::new(self.pacer());
         let webhook = self.webhook.runtime("ureq/3").build()?;
 
         let custom_agent = self.agent.is_some();
@@ -492,7 +516,7 @@ impl WebhookClientBuilder {
                 webhook,
                 agent: Ok(agent),
                 rng: Arc::new(Mutex::new(rng)),
-                pacer: SharedPacer::new(self.pacing),
+                pacer,
                 timeout: self.timeout,
                 proxy: self.proxy,
                 custom_agent,

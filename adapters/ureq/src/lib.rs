@@ -181,6 +181,5 @@
 
 mod classify;
 mod client;
-mod pacing;
 
 pub use client::{WebhookClient, WebhookClientBuilder};

@@ -91,6 +91,27 @@ fn threads_sharing_a_client_paced_below_the_limit_never_hit_it() {
 }
 
 #[test]
+fn threads_sharing_an_unpaced_client_learn_the_limit_from_the_first_429s() {
+    let slack = rate_limited_emulator();
+    // No pacing: the first sends go out at once. Once a 429 comes back, the client holds every
+    // thread for Retry-After and then releases them at the rate adopted after a 429 (Slack's
+    // 1/s by default; the emulator's 20/s here, with a burst of 2 to keep some tokens in hand).
+    let client = builder(&slack)
+        .pacing_after_rate_limit(Rate::per_second(20).with_burst(2))
+        .build()
+        .expect("valid configuration");
+
+    send_from_threads(&slack, &client);
+
+    // At most one send per thread can be in flight before the first 429 is learned; of those
+    // eight, the emulator's burst of 5 passes. After that, threads go out one by one at the
+    // learned rate, and hardly any 429 follows.
+    let limited = slack.rate_limited_count();
+    let bound = THREADS - 5 + 3;
+    assert!(limited <= bound, "{limited} 429s, expected at most {bound}");
+}
+
+#[test]
 fn threads_sharing_a_client_paced_at_the_limit_hit_it_a_handful_of_times() {
     let slack = rate_limited_emulator();
     let client = builder(&slack)
@@ -117,7 +138,12 @@ fn threads_sharing_a_client_paced_at_the_limit_hit_it_a_handful_of_times() {
 fn a_429_holds_every_thread_until_retry_after() {
     capture_logs();
     let slack = Emulator::start().expect("the emulator starts on loopback");
-    let client = WebhookClient::new(slack.webhook_url());
+    // Held threads are released at the rate learned from the 429: here one fast enough to let
+    // all of them go as soon as the hold ends, so that only the hold is measured.
+    let client = WebhookClient::builder(slack.webhook_url())
+        .pacing_after_rate_limit(Rate::per_second(1000).with_burst(THREADS as u32))
+        .build()
+        .expect("valid configuration");
 
     slack.inject(Fault::rate_limited("1"));
     let first = client.send(&Message::text("limited")).expect("a response");
