@@ -134,11 +134,13 @@
 //! - Waiting for a turn counts against the same caps as waiting for a retry: a send whose turn
 //!   is further away fails at once with [`slackhook::Error::WaitTooLong`], and nothing is sent.
 //!
-//! Without pacing, the senders that a 429 held all go out together when it ends, and many of
-//! them meet the limit again; with many concurrent senders, turn pacing on. Pace a little below
-//! the real limit, too: exactly at it, a request delayed on its way leaves the next one just
-//! short of the limit. Separately built clients do not share a pacer: build one client per
-//! webhook and clone it.
+//! - Once the webhook has answered 429, the senders it held are released spaced to Slack's
+//!   documented rate (or `pacing_after_rate_limit(Rate)`), not all at once into the limit again.
+//!
+//! Without pacing, a burst of concurrent first sends can only learn the limit by meeting it;
+//! with many concurrent senders, turn pacing on. Pace a little below the real limit, too:
+//! exactly at it, a request delayed on its way leaves the next one just short of the limit.
+//! Separately built clients do not share a pacer: build one client per webhook and clone it.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
