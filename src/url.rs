@@ -178,9 +178,8 @@ impl fmt::Display for WebhookUrl {
 
 impl fmt::Debug for WebhookUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("WebhookUrl(\"")?;
-        self.redacted(f)?;
-        f.write_str("\")")
+        // Through `Debug` of the redacted text, so that a quote in the path is escaped.
+        f.debug_tuple("WebhookUrl").field(&self.to_string()).finish()
     }
 }
 
