@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use slackhook::pacer::Rate;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -28,16 +29,45 @@ Examples:
   slackhook send --url \"$HOOK\" --blocks blocks.json --text 'Deploy finished'
   jq -n '{text: \"hi\"}' | slackhook send --json -
   slackhook send --dry-run --text 'Hello'          print the request, send nothing
+  slackhook send --batch messages.jsonl            one message per line, at Slack's pace
+  jq -c '.[] | {text: .summary}' runs.json | slackhook send --batch - --pace 30/m
 
 Exit codes:
-  0  Slack answered 200
-  1  Slack answered an error; stderr names its code and what it means
+  0  Slack answered 200 (--batch: to every message)
+  1  Slack answered an error; stderr names its code and what it means (--batch: to at least
+     one message, with no transport failure)
   2  usage or invalid input (bad URL, bad JSON, a Slack limit exceeded); nothing was sent
   3  transport failure after retries; stderr says whether the message may have been delivered
+     (--batch: at least one such failure, or a message not sent, see below)
 
 With --output json, exit codes 0, 1 and 3 print one object on stdout: status, body, slack_error
 (Slack's error code), description, attempts; after a transport failure also error and
-may_have_been_delivered. A dry run prints method, url, headers and body instead.";
+may_have_been_delivered. A dry run prints method, url, headers and body instead.
+
+Batch mode: --batch FILE sends many messages to one webhook from a script or a CI job, keeping
+to Slack's rate limit (about one message a second, short bursts allowed) instead of tripping
+429s, after which Slack may disable the webhook.
+  - FILE holds one JSON payload per line (JSON Lines), each whole, as for --json; blank lines
+    are skipped. The payload options (--thread-ts, --no-unfurl-links, ...) apply to every line.
+  - Every line is checked first: if any is invalid, each bad line is named with its number and
+    the broken limit, and nothing is sent (exit 2). --dry-run stops there and prints the count.
+  - The messages go out in order over one connection, each with the retries above. A failure
+    does not stop the rest. After a 429 whose Retry-After is above --max-wait, the lines reached
+    while that wait lasts are not sent (safe to send again later) and count as failed (exit 3).
+  - stdout: one line per message (line 3: ok, line 4: 404 channel_not_found: ...) and a summary
+    (5 sent, 1 failed); with --output json, nothing but one object per message: line, status,
+    body, slack_error, description, attempts, and after a transport failure error and
+    may_have_been_delivered.
+  - --local sends the batch to the built-in emulator and shows what it received, line by line.
+
+--pace RATE: N/s or N/m (a bare N is per second; fractions allowed), optionally with a burst of
+back-to-back sends, e.g. 2/s,burst=5; without one, sends are evenly spaced. Default: Slack's
+limit, 1/s,burst=3 (off with --local, whose emulator has no limit). RATE is counted from the
+moment each answer comes back, not from when each message left, so that no stall of this
+machine or of the network can bring two messages closer together at Slack than RATE allows;
+each interval is longer by the time one exchange takes. --pace off sends each message once the
+last one is answered. Either way, a 429 holds the rest back for its Retry-After. --pace needs
+--batch: a single send has nothing to space.";
 
 const LISTEN_AFTER_HELP: &str = "\
 The first line of stdout is the webhook URL to post to (a local test URL, printed in full).
@@ -104,7 +134,7 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Post one message to an incoming webhook or a response_url
+    /// Post a message, or a batch of them, to an incoming webhook or a response_url
     Send(SendArgs),
     /// Run a local Slack stand-in and print every message posted to it
     Listen(ListenArgs),
@@ -177,6 +207,27 @@ pub struct SendArgs {
     #[arg(long, value_name = "N", default_value_t = 0, help_heading = "Retries")]
     pub retry_server_error: u32,
 
+    /// Send many messages, one JSON payload per line (JSON Lines); - reads stdin. See "Batch
+    /// mode" below
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["text", "blocks", "json"],
+        help_heading = "Batch"
+    )]
+    pub batch: Option<String>,
+
+    /// How fast --batch sends: N/s or N/m, optionally with ,burst=B; or off [default:
+    /// 1/s,burst=3]
+    #[arg(
+        long,
+        value_name = "RATE",
+        requires = "batch",
+        value_parser = pace,
+        help_heading = "Batch"
+    )]
+    pub pace: Option<Pace>,
+
     /// No retries at all
     #[arg(
         long,
@@ -206,7 +257,7 @@ pub struct SendArgs {
     pub timeout: Duration,
 
     /// Validate the message and print the request (method, redacted URL, headers, body);
-    /// send nothing
+    /// send nothing. With --batch: validate every line, print how many there are
     #[arg(long, help_heading = "Output")]
     pub dry_run: bool,
 
@@ -238,6 +289,47 @@ pub enum Output {
     Text,
     /// One JSON object on stdout
     Json,
+}
+
+/// `--pace`: how the sends of a batch are spaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pace {
+    /// No spacing: each send goes out as soon as the last one was answered.
+    Off,
+    /// At most this rate.
+    Rate {
+        /// The rate as parsed.
+        rate: Rate,
+        /// The rate as the user would write it, e.g. `1/s,burst=3`.
+        label: String,
+    },
+}
+
+impl Pace {
+    /// Slack's documented limit for incoming webhooks, the batch default.
+    pub fn slack() -> Self {
+        let rate = Rate::slack();
+        Self::Rate {
+            rate,
+            label: format!("1/s,burst={}", rate.burst()),
+        }
+    }
+
+    /// The rate, unless pacing is off.
+    pub fn rate(&self) -> Option<Rate> {
+        match self {
+            Self::Off => None,
+            Self::Rate { rate, .. } => Some(*rate),
+        }
+    }
+
+    /// `off`, or the rate as the user would write it.
+    pub fn label(&self) -> &str {
+        match self {
+            Self::Off => "off",
+            Self::Rate { label, .. } => label,
+        }
+    }
 }
 
 /// `slackhook listen`.
@@ -353,6 +445,54 @@ fn positive_seconds(input: &str) -> Result<Duration, String> {
     Ok(duration)
 }
 
+/// Parses `--pace`: `off`, or `N/s`, `N/m` or a bare `N` (per second), optionally followed by
+/// `,burst=B`.
+fn pace(input: &str) -> Result<Pace, String> {
+    let input = input.trim();
+    if input.eq_ignore_ascii_case("off") {
+        return Ok(Pace::Off);
+    }
+    let usage = || format!("{input:?} is not a rate: use N/s, N/m, N/s,burst=B or off");
+
+    let (rate, burst) = match input.split_once(',') {
+        Some((rate, burst)) => (rate.trim(), Some(burst.trim())),
+        None => (input, None),
+    };
+    let (count, unit) = match rate.split_once('/') {
+        Some((count, "s")) => (count, 1.0),
+        Some((count, "m")) => (count, 60.0),
+        Some(_) => return Err(usage()),
+        None => (rate, 1.0),
+    };
+
+    let count: f64 = count.trim().parse().map_err(|_| usage())?;
+    if !count.is_finite() || count <= 0.0 {
+        return Err(format!("{input:?}: the rate must be more than 0 (or off)"));
+    }
+    let interval = Duration::try_from_secs_f64(unit / count)
+        .ok()
+        .filter(|interval| !interval.is_zero())
+        .ok_or_else(|| format!("{input:?}: the rate is too high to pace; use off"))?;
+
+    let burst = match burst {
+        None => 1,
+        Some(burst) => burst
+            .strip_prefix("burst=")
+            .and_then(|n| n.trim().parse::<u32>().ok())
+            .filter(|&n| n >= 1)
+            .ok_or_else(|| format!("{input:?}: write the burst as burst=B, with B at least 1"))?,
+    };
+
+    let label = match burst {
+        1 => rate.to_owned(),
+        _ => format!("{rate},burst={burst}"),
+    };
+    Ok(Pace::Rate {
+        rate: Rate::every(interval).with_burst(burst),
+        label,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
@@ -391,6 +531,52 @@ mod tests {
         assert_eq!(args.max_wait, Duration::from_secs(60));
         assert_eq!(args.timeout, Duration::from_secs(30));
         assert_eq!(args.output, Output::Text);
+    }
+
+    #[test]
+    fn pace_reads_per_second_per_minute_and_bare_numbers() {
+        let rate = |input| pace(input).expect("parses").rate().expect("a rate");
+        assert_eq!(rate("2/s"), Rate::every(Duration::from_millis(500)));
+        assert_eq!(rate("30/m"), Rate::every(Duration::from_secs(2)));
+        assert_eq!(rate("0.5/s"), Rate::every(Duration::from_secs(2)));
+        assert_eq!(rate("4"), Rate::every(Duration::from_millis(250)));
+        assert_eq!(rate("1/s,burst=3"), Rate::slack());
+        assert_eq!(pace("off"), Ok(Pace::Off));
+    }
+
+    #[test]
+    fn pace_labels_read_as_the_user_wrote_them() {
+        assert_eq!(pace("5/s").expect("parses").label(), "5/s");
+        assert_eq!(pace("1/s, burst=3").expect("parses").label(), "1/s,burst=3");
+        assert_eq!(Pace::slack().label(), "1/s,burst=3");
+        assert_eq!(Pace::Off.label(), "off");
+    }
+
+    #[test]
+    fn pace_refuses_zero_unknown_units_and_bad_bursts() {
+        for input in [
+            "0/s",
+            "-1/s",
+            "fast",
+            "1/h",
+            "1/s,burst=0",
+            "1/s,3",
+            "inf",
+            "1e-400/s",
+        ] {
+            assert!(pace(input).is_err(), "{input} was accepted");
+        }
+        assert!(pace("1e12/s").is_err(), "a rate finer than a nanosecond");
+    }
+
+    #[test]
+    fn pace_needs_batch_and_batch_excludes_the_payload_flags() {
+        let parse = |args: &[&str]| Cli::try_parse_from([&["slackhook", "send"], args].concat());
+        assert!(parse(&["--local", "--pace", "1/s"]).is_err());
+        assert!(parse(&["--batch", "-", "--text", "hi"]).is_err());
+        assert!(parse(&["--batch", "-", "--json", "-"]).is_err());
+        assert!(parse(&["--batch", "-", "--blocks", "b.json"]).is_err());
+        assert!(parse(&["--batch", "-", "--pace", "off", "--thread-ts", "1.2"]).is_ok());
     }
 
     #[test]

@@ -30,6 +30,7 @@ macro_rules! errln {
     }};
 }
 
+mod batch;
 mod cli;
 mod listen;
 mod redact;

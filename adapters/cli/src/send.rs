@@ -1,4 +1,7 @@
 //! `slackhook send`: one message to a webhook, a `response_url` or the built-in emulator.
+//!
+//! `--batch` hands over to [`crate::batch`], which shares the target, the client and the
+//! payload options defined here.
 
 use std::io::Read as _;
 use std::sync::Arc;
@@ -10,21 +13,24 @@ use slackhook::retry::{
     retry_after,
 };
 use slackhook::{Error, Message, ResponseType, Step, WebhookResponse, WebhookUrl};
-use slackhook_emulator::Emulator;
-use slackhook_ureq::WebhookClient;
+use slackhook_emulator::{Emulator, EmulatorBuilder};
+use slackhook_ureq::{WebhookClient, WebhookClientBuilder};
 
 use crate::cli::{Output, ResponseTypeArg, SendArgs};
-use crate::{Failure, render};
+use crate::{Failure, batch, render};
 
-const URL_VAR: &str = "SLACK_WEBHOOK_URL";
+/// Where `send` posts when neither --url nor --local says otherwise.
+pub const URL_VAR: &str = "SLACK_WEBHOOK_URL";
 
 /// The core's default cap on one delivery's total waiting; raised when `--max-wait` is higher.
 const DEFAULT_MAX_TOTAL_WAIT: Duration = Duration::from_secs(300);
 
 /// Where the message goes: a URL, and the emulator behind it for `--local`.
-struct Target {
-    url: WebhookUrl,
-    local: Option<Emulator>,
+pub struct Target {
+    /// The address every message goes to.
+    pub url: WebhookUrl,
+    /// The emulator behind `url`, for `--local`.
+    pub local: Option<Emulator>,
 }
 
 impl Target {
@@ -35,6 +41,18 @@ impl Target {
 
 /// Runs `slackhook send`.
 pub fn run(args: SendArgs) -> Result<(), Failure> {
+    if let Some(source) = &args.batch {
+        return batch::run(&args, source);
+    }
+    // clap's `requires` does not catch this when a payload flag is given: it waives a
+    // requirement that conflicts with a flag present.
+    if args.pace.is_some() {
+        return Err(Failure::usage(
+            "--pace spaces the messages of a --batch; a single send has nothing to space; \
+             nothing was sent",
+        ));
+    }
+
     // The target comes first: with none, saying so beats waiting for a payload on stdin.
     let target = target(&args)?;
     let message = message(&args)?;
@@ -60,15 +78,24 @@ pub fn run(args: SendArgs) -> Result<(), Failure> {
 /// `--local`, else `--url`, else `SLACK_WEBHOOK_URL`.
 fn target(args: &SendArgs) -> Result<Target, Failure> {
     if args.local {
-        let emulator = Emulator::start().map_err(|e| {
-            Failure::transport(format!("could not start the local Slack emulator: {e}"))
-        })?;
-        return Ok(Target {
-            url: emulator.webhook_url(),
-            local: Some(emulator),
-        });
+        return local_target(Emulator::builder());
     }
+    remote_target(args)
+}
 
+/// The built-in emulator, started from `builder`.
+pub fn local_target(builder: EmulatorBuilder) -> Result<Target, Failure> {
+    let emulator = builder.start().map_err(|e| {
+        Failure::transport(format!("could not start the local Slack emulator: {e}"))
+    })?;
+    Ok(Target {
+        url: emulator.webhook_url(),
+        local: Some(emulator),
+    })
+}
+
+/// `--url`, else `SLACK_WEBHOOK_URL`.
+pub fn remote_target(args: &SendArgs) -> Result<Target, Failure> {
     if let Some(url) = &args.url {
         return WebhookUrl::parse(url)
             .map(Target::remote)
@@ -111,6 +138,19 @@ fn message(args: &SendArgs) -> Result<Message, Failure> {
     if let Some(source) = &args.blocks {
         message = message.with_blocks(blocks(source)?);
     }
+    message = with_payload_options(message, args);
+
+    if message.is_empty() {
+        return Err(Failure::usage(
+            "nothing to send: pass --text, --blocks or --json; nothing was sent",
+        ));
+    }
+    Ok(message)
+}
+
+/// The payload options that override a payload's own keys: --thread-ts, --response-type,
+/// --replace-original, --delete-original, --no-unfurl-links, --no-unfurl-media.
+pub fn with_payload_options(mut message: Message, args: &SendArgs) -> Message {
     if let Some(ts) = &args.thread_ts {
         message = message.with_thread_ts(ts);
     }
@@ -132,13 +172,7 @@ fn message(args: &SendArgs) -> Result<Message, Failure> {
     if args.no_unfurl_media {
         message = message.with_unfurl_media(false);
     }
-
-    if message.is_empty() {
-        return Err(Failure::usage(
-            "nothing to send: pass --text, --blocks or --json; nothing was sent",
-        ));
-    }
-    Ok(message)
+    message
 }
 
 /// The blocks in a `--blocks` file: a JSON array, or an object with a `blocks` array as Slack's
@@ -181,7 +215,7 @@ fn json_type(value: &Value) -> &'static str {
 }
 
 /// Reads a file, or stdin for `-`.
-fn read_source(source: &str, flag: &str) -> Result<String, Failure> {
+pub fn read_source(source: &str, flag: &str) -> Result<String, Failure> {
     let read = if source == "-" {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text).map(|_| text)
@@ -196,11 +230,18 @@ fn read_source(source: &str, flag: &str) -> Result<String, Failure> {
     })
 }
 
-fn name(source: &str) -> &str {
+/// How a source is named in messages: its path, or `(stdin)`.
+pub fn name(source: &str) -> &str {
     if source == "-" { "(stdin)" } else { source }
 }
 
 fn client(args: &SendArgs, url: WebhookUrl, local: bool) -> Result<WebhookClient, Failure> {
+    build(client_builder(args, url, local))
+}
+
+/// The client as the send options configure it: timeout, retries, caps, and no proxy for the
+/// built-in emulator.
+pub fn client_builder(args: &SendArgs, url: WebhookUrl, local: bool) -> WebhookClientBuilder {
     let mut builder = WebhookClient::builder(url)
         .timeout(args.timeout)
         .user_agent_prefix(concat!("slackhook-cli/", env!("CARGO_PKG_VERSION")))
@@ -210,6 +251,11 @@ fn client(args: &SendArgs, url: WebhookUrl, local: bool) -> Result<WebhookClient
     if local {
         builder = builder.no_proxy();
     }
+    builder
+}
+
+/// Builds the client; an error means nothing was sent.
+pub fn build(builder: WebhookClientBuilder) -> Result<WebhookClient, Failure> {
     builder
         .build()
         .map_err(|e| Failure::usage(format!("{e}; nothing was sent")))
@@ -236,7 +282,7 @@ fn retry_handlers(args: &SendArgs) -> Vec<Arc<dyn RetryHandler>> {
 }
 
 /// Errors from building the delivery: all of them mean nothing was sent.
-fn invalid(error: Error) -> Failure {
+pub fn invalid(error: Error) -> Failure {
     match error {
         Error::Invalid(e) => Failure::usage(format!("invalid message: {e}; nothing was sent")),
         other => Failure::usage(format!("{other}; nothing was sent")),
@@ -392,15 +438,21 @@ fn print_local(emulator: &Emulator, attempts: u32) {
         outln!("The JSON payload:");
         outln!("  {}", received.payload());
     }
+    print_local_hint("--text \"Hello\"");
+}
+
+/// How to do for real what `--local` just tried; `payload` is the rest of the example command.
+pub fn print_local_hint(payload: &str) {
     errln!();
     errln!(
         "To post to a real channel, use an incoming webhook URL from Slack:\n  \
-         slackhook send --url https://hooks.slack.com/services/... --text \"Hello\"\n\
+         slackhook send --url https://hooks.slack.com/services/... {payload}\n\
          or set {URL_VAR}. `slackhook listen` runs the emulator for other programs to post to."
     );
 }
 
-fn plural(n: u32, noun: &str) -> String {
+/// `attempt`, or `attempts` unless `n` is 1.
+pub fn plural(n: u32, noun: &str) -> String {
     if n == 1 {
         noun.to_owned()
     } else {
