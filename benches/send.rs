@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use slackhook::{Message, Step, Webhook, WebhookUrl};
 
 const URL: &str =
-    "https://hooks.slack.com/services/T0000000000/B0000000000/XXXXXXXXXXXXXXXXXXXXXXXX";
+    "https://hooks.slack.com/services/T0000000000/B0000000000/0123456789abcdefghijklmn";
 
 /// A 70-byte text, the size of a typical deploy or alert notification.
 const TEXT: &str = "Deploy of api-gateway v2.14.3 to production finished in 4m 12s :rocket";
@@ -37,11 +37,25 @@ fn text_message() -> Message {
 fn blocks_message() -> Message {
     let blocks: Vec<Value> = (0..50)
         .map(|i| match i % 6 {
-            0 => json!({"type": "header", "text": {"type": "plain_text", "text": format!("Service {i} report")}}),
+            0 => json!({
+                "type": "header",
+                "text": {"type": "plain_text", "text": format!("Service {i} report")}
+            }),
             1 => json!({
                 "type": "section",
-                "text": {"type": "mrkdwn", "text": format!("*api-{i}* p99 latency 182 ms, error rate 0.02%, 14,212 requests in the last hour")},
-                "accessory": {"type": "button", "text": {"type": "plain_text", "text": "Open"}, "url": "https://example.com/dashboards/api", "action_id": format!("open-{i}")}
+                "text": {
+                    "type": "mrkdwn",
+                    "text": format!(
+                        "*api-{i}* p99 latency 182 ms, error rate 0.02%, \
+                         14,212 requests in the last hour"
+                    )
+                },
+                "accessory": {
+                    "type": "button",
+                    "text": {"type": "plain_text", "text": "Open"},
+                    "url": "https://example.com/dashboards/api",
+                    "action_id": format!("open-{i}")
+                }
             }),
             2 => json!({
                 "type": "section",
@@ -54,11 +68,27 @@ fn blocks_message() -> Message {
             }),
             3 => json!({"type": "context", "elements": [
                 {"type": "mrkdwn", "text": "Last deploy 4m ago by <@U012AB3CD>"},
-                {"type": "image", "image_url": "https://example.com/avatar.png", "alt_text": "avatar"}
+                {
+                    "type": "image",
+                    "image_url": "https://example.com/avatar.png",
+                    "alt_text": "avatar"
+                }
             ]}),
             4 => json!({"type": "actions", "elements": [
-                {"type": "button", "text": {"type": "plain_text", "text": "Roll back"}, "style": "danger", "value": format!("rollback-{i}"), "action_id": format!("rollback-{i}")},
-                {"type": "button", "text": {"type": "plain_text", "text": "Acknowledge"}, "style": "primary", "value": format!("ack-{i}"), "action_id": format!("ack-{i}")}
+                {
+                    "type": "button",
+                    "text": {"type": "plain_text", "text": "Roll back"},
+                    "style": "danger",
+                    "value": format!("rollback-{i}"),
+                    "action_id": format!("rollback-{i}")
+                },
+                {
+                    "type": "button",
+                    "text": {"type": "plain_text", "text": "Acknowledge"},
+                    "style": "primary",
+                    "value": format!("ack-{i}"),
+                    "action_id": format!("ack-{i}")
+                }
             ]}),
             _ => json!({"type": "divider"}),
         })

@@ -124,7 +124,8 @@ fn print_ratios() {
         };
         let mib_s = |ns: f64| signed.body.len() as f64 / ns * 1e9 / (1024.0 * 1024.0);
         println!(
-            "verify/{name:<6} raw {:>9.0} ns ({:>6.0} MiB/s)  slackhook {:>9.0} ns ({:>6.0} MiB/s)  throughput ratio {throughput:.3}  {verdict}",
+            "verify/{name:<6} raw {:>9.0} ns ({:>6.0} MiB/s)  \
+             slackhook {:>9.0} ns ({:>6.0} MiB/s)  throughput ratio {throughput:.3}  {verdict}",
             paired.baseline_ns,
             mib_s(paired.baseline_ns),
             paired.candidate_ns,

@@ -45,7 +45,7 @@
 //! // Any rand_core RNG will do; jitter is drawn from it only when a retry waits.
 //! let mut rng = SeededRng(42);
 //!
-//! let url = "https://hooks.slack.com/services/T000/B000/XXXX".parse()?;
+//! let url = "https://hooks.slack.com/services/T000/B000/secret-token".parse()?;
 //! let webhook = Webhook::builder(url)
 //!     .retry_handler(RateLimitErrorRetryHandler::new().without_jitter())
 //!     .build()?;

@@ -13,7 +13,7 @@
 //! ```
 //! use slackhook::proxy::ProxySettings;
 //!
-//! let url = "https://hooks.slack.com/services/T000/B000/XXXX".parse()?;
+//! let url = "https://hooks.slack.com/services/T000/B000/secret-token".parse()?;
 //! let env = |name: &str| match name {
 //!     "HTTPS_PROXY" => Some("http://user:hunter2@proxy.internal:3128".to_owned()),
 //!     "NO_PROXY" => Some("localhost, .internal".to_owned()),

@@ -22,12 +22,12 @@ use http::uri::Scheme;
 /// ```
 /// use slackhook::WebhookUrl;
 ///
-/// let url: WebhookUrl = "https://hooks.slack.com/services/T000/B000/XXXX".parse()?;
+/// let url: WebhookUrl = "https://hooks.slack.com/services/T000/B000/secret-token".parse()?;
 /// assert_eq!(url.host(), "hooks.slack.com");
 ///
 /// // The secret path never shows.
 /// assert_eq!(url.to_string(), "https://hooks.slack.com/services/T000/B000/***");
-/// assert!(!format!("{url:?}").contains("XXXX"));
+/// assert!(!format!("{url:?}").contains("secret-token"));
 /// # Ok::<(), slackhook::UrlError>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -179,7 +179,9 @@ impl fmt::Display for WebhookUrl {
 impl fmt::Debug for WebhookUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Through `Debug` of the redacted text, so that a quote in the path is escaped.
-        f.debug_tuple("WebhookUrl").field(&self.to_string()).finish()
+        f.debug_tuple("WebhookUrl")
+            .field(&self.to_string())
+            .finish()
     }
 }
 

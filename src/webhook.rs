@@ -28,7 +28,7 @@ const CONTENT_TYPE_JSON: &str = "application/json; charset=utf-8";
 /// use slackhook::{Message, Webhook};
 /// use slackhook::retry::RateLimitErrorRetryHandler;
 ///
-/// let url = "https://hooks.slack.com/services/T000/B000/XXXX".parse()?;
+/// let url = "https://hooks.slack.com/services/T000/B000/secret-token".parse()?;
 /// let webhook = Webhook::builder(url)
 ///     .user_agent_prefix("deploy-bot/2.1")
 ///     .retry_handler(RateLimitErrorRetryHandler::new())

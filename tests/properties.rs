@@ -131,7 +131,9 @@ proptest! {
 
         match result {
             Ok(response) => prop_assert_eq!(response.attempts(), transmits),
-            Err(slackhook::Error::Transport { attempts, .. }) => prop_assert_eq!(attempts, transmits),
+            Err(slackhook::Error::Transport { attempts, .. }) => {
+                prop_assert_eq!(attempts, transmits)
+            }
             Err(other) => prop_assert!(false, "unexpected error {other}"),
         }
     }

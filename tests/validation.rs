@@ -168,7 +168,8 @@ fn image_blocks_need_alt_text_and_bounded_urls() {
     );
     let block = json!({"type": "image", "image_url": "u", "alt_text": "a".repeat(2_001)});
     assert!(check(with_block(block)).is_err());
-    let block = json!({"type": "image", "image_url": "u", "alt_text": "a", "title": text("plain_text", 2_001)});
+    let title = text("plain_text", 2_001);
+    let block = json!({"type": "image", "image_url": "u", "alt_text": "a", "title": title});
     assert!(check(with_block(block)).is_err());
 }
 
@@ -248,7 +249,8 @@ fn select_placeholders_are_limited_to_150() {
 
 #[test]
 fn input_labels_and_hints_are_limited_to_2000() {
-    let block = json!({"type": "input", "label": text("plain_text", 2_001), "element": {"type": "plain_text_input"}});
+    let label = text("plain_text", 2_001);
+    let block = json!({"type": "input", "label": label, "element": {"type": "plain_text_input"}});
     assert_eq!(
         check(with_block(block)),
         Err("blocks[1].label.text: 2,001 characters, Slack allows 2,000".into())

@@ -35,7 +35,7 @@
 //! );
 //!
 //! // Sending validates the whole payload, blocks included, before any request exists.
-//! let webhook = Webhook::new("https://hooks.slack.com/services/T000/B000/XXXX".parse()?);
+//! let webhook = Webhook::new("https://hooks.slack.com/services/T000/B000/secret-token".parse()?);
 //! let delivery = webhook.send(&message)?;
 //! # drop(delivery);
 //! # Ok::<(), Box<dyn std::error::Error>>(())

@@ -330,7 +330,7 @@ impl fmt::Debug for AsyncWebhookClient {
 /// use slackhook::retry::RateLimitErrorRetryHandler;
 /// use slackhook_reqwest::AsyncWebhookClient;
 ///
-/// let url = "https://hooks.slack.com/services/T000/B000/XXXX".parse()?;
+/// let url = "https://hooks.slack.com/services/T000/B000/secret-token".parse()?;
 /// let client = AsyncWebhookClient::builder(url)
 ///     .timeout(Duration::from_secs(10))
 ///     .user_agent_prefix("deploy-bot/2.1")

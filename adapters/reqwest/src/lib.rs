@@ -18,7 +18,7 @@
 //! use slackhook::Message;
 //! use slackhook_reqwest::AsyncWebhookClient;
 //!
-//! let url = "https://hooks.slack.com/services/T000/B000/XXXX".parse()?;
+//! let url = "https://hooks.slack.com/services/T000/B000/secret-token".parse()?;
 //! let client = AsyncWebhookClient::new(url);
 //!
 //! let response = client.send(&Message::text("Hello from the build server")).await?;
@@ -38,7 +38,7 @@
 //! use slackhook::Message;
 //! use slackhook_reqwest::AsyncWebhookClient;
 //!
-//! let url = "https://hooks.slack.com/services/T000/B000/XXXX".parse()?;
+//! let url = "https://hooks.slack.com/services/T000/B000/secret-token".parse()?;
 //! let client = AsyncWebhookClient::new(url);
 //!
 //! let message = Message::text("Release 2.4.0 is out").with_blocks([json!({
@@ -110,7 +110,7 @@
 //!     }
 //! }
 //!
-//! let url = "https://hooks.slack.com/services/T000/B000/XXXX".parse()?;
+//! let url = "https://hooks.slack.com/services/T000/B000/secret-token".parse()?;
 //! let client = AsyncWebhookClient::builder(url)
 //!     .add_retry_handler(RateLimitErrorRetryHandler::new())
 //!     .add_retry_handler(ProxyHiccup)
@@ -150,7 +150,7 @@
 //! use slackhook::Message;
 //! use slackhook_reqwest::AsyncWebhookClient;
 //!
-//! let url = "https://hooks.slack.com/services/T000/B000/XXXX".parse()?;
+//! let url = "https://hooks.slack.com/services/T000/B000/secret-token".parse()?;
 //! let client = AsyncWebhookClient::builder(url)
 //!     .pacing(Rate::slack())
 //!     .add_retry_handler(RateLimitErrorRetryHandler::new().with_max_retries(3))

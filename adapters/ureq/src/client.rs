@@ -295,7 +295,7 @@ impl fmt::Debug for WebhookClient {
 /// use slackhook::retry::RateLimitErrorRetryHandler;
 /// use slackhook_ureq::WebhookClient;
 ///
-/// let url = "https://hooks.slack.com/services/T000/B000/XXXX".parse()?;
+/// let url = "https://hooks.slack.com/services/T000/B000/secret-token".parse()?;
 /// let client = WebhookClient::builder(url)
 ///     .timeout(Duration::from_secs(10))
 ///     .user_agent_prefix("deploy-bot/2.1")

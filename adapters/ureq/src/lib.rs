@@ -17,7 +17,7 @@
 //! use slackhook::Message;
 //! use slackhook_ureq::WebhookClient;
 //!
-//! let url = "https://hooks.slack.com/services/T000/B000/XXXX".parse()?;
+//! let url = "https://hooks.slack.com/services/T000/B000/secret-token".parse()?;
 //! let client = WebhookClient::new(url);
 //!
 //! let response = client.send(&Message::text("Hello from the build server"))?;
@@ -35,7 +35,7 @@
 //! use slackhook::Message;
 //! use slackhook_ureq::WebhookClient;
 //!
-//! let url = "https://hooks.slack.com/services/T000/B000/XXXX".parse()?;
+//! let url = "https://hooks.slack.com/services/T000/B000/secret-token".parse()?;
 //! let client = WebhookClient::new(url);
 //!
 //! let message = Message::text("Release 2.4.0 is out").with_blocks([json!({
@@ -103,7 +103,7 @@
 //!     }
 //! }
 //!
-//! let url = "https://hooks.slack.com/services/T000/B000/XXXX".parse()?;
+//! let url = "https://hooks.slack.com/services/T000/B000/secret-token".parse()?;
 //! let client = WebhookClient::builder(url)
 //!     .add_retry_handler(RateLimitErrorRetryHandler::new())
 //!     .add_retry_handler(ProxyHiccup)
@@ -141,7 +141,7 @@
 //! use slackhook::Message;
 //! use slackhook_ureq::WebhookClient;
 //!
-//! let url = "https://hooks.slack.com/services/T000/B000/XXXX".parse()?;
+//! let url = "https://hooks.slack.com/services/T000/B000/secret-token".parse()?;
 //! let client = WebhookClient::builder(url)
 //!     .pacing(Rate::slack())
 //!     .add_retry_handler(RateLimitErrorRetryHandler::new().with_max_retries(3))
