@@ -192,7 +192,13 @@ fn scenario() -> impl Strategy<Value = Scenario> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(5_000))]
+    // Failing cases are kept in proptest-regressions/model.txt and replayed first on every run.
+    #![proptest_config(ProptestConfig {
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::Direct("proptest-regressions/model.txt"),
+        )),
+        ..ProptestConfig::with_cases(5_000)
+    })]
 
     #[test]
     fn the_delivery_agrees_with_the_model(s in scenario(), seed in any::<u64>()) {

@@ -105,7 +105,13 @@ fn webhook(config: &Config) -> Webhook {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2_000))]
+    // Failing cases are kept in proptest-regressions/properties.txt and replayed first on every run.
+    #![proptest_config(ProptestConfig {
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::Direct("proptest-regressions/properties.txt"),
+        )),
+        ..ProptestConfig::with_cases(2_000)
+    })]
 
     #[test]
     fn a_delivery_ends_within_its_budgets_and_caps(
