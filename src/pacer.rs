@@ -15,8 +15,11 @@
 //! argument: the pacer never reads a clock.
 //!
 //! [`SharedPacer`] is the same pacer behind a lock, for a client shared by threads and tasks.
+//! It also starts a new client slowly: concurrent first sends go out one at a time, then more
+//! with every answer (one more per answer, so the window doubles each round trip), so that a
+//! burst of senders on a fresh client learns the limit from a few 429s instead of one per sender.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -231,6 +234,35 @@ pub struct SharedPacer {
     /// Whether a claim can be told to wait: a rate is configured, or a 429 was seen. Until then
     /// every slot is free at once, and claiming one can be skipped.
     engaged: AtomicBool,
+    /// How many requests may be in flight while the client starts; one more after every answer.
+    window: AtomicU32,
+    /// Requests in flight, counted only while the client starts.
+    in_flight: AtomicU32,
+    /// Whether the start is over: the window grew wide, or a 429 handed control to the pacer.
+    started: AtomicBool,
+}
+
+/// The window at which a client's start is over: wider than any sane number of concurrent
+/// senders to one webhook.
+const STARTED_WINDOW: u32 = 64;
+
+/// How often a sender waiting for room in the start window looks again.
+const WINDOW_POLL: Duration = Duration::from_millis(5);
+
+/// A request counted in flight while a client starts; dropping it, once the request is answered
+/// or abandoned, makes room for the next.
+#[derive(Debug)]
+#[must_use = "the request counts as in flight until this is dropped"]
+pub struct InFlight<'a> {
+    counted: Option<&'a SharedPacer>,
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        if let Some(shared) = self.counted {
+            shared.in_flight.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
 }
 
 impl SharedPacer {
@@ -241,6 +273,34 @@ impl SharedPacer {
         Self {
             pacer: Mutex::new(pacer),
             engaged,
+            window: AtomicU32::new(1),
+            in_flight: AtomicU32::new(0),
+            started: AtomicBool::new(false),
+        }
+    }
+
+    /// Enters the start window before a request is transmitted: the [`InFlight`] to hold until
+    /// it is answered, or how long to wait before trying again when the window is full.
+    ///
+    /// A fresh client lets one request out at a time; every answer that is not a 429 makes room
+    /// for one more (so the window doubles each round trip, as in TCP's slow start), until it is
+    /// wide (64). A 429 ends the start at once, since the pacer then knows the limit. A lone
+    /// sender never waits. Once the start is over, entering is one atomic load.
+    pub fn enter(&self) -> Result<InFlight<'_>, Duration> {
+        if self.started.load(Ordering::Acquire) {
+            return Ok(InFlight { counted: None });
+        }
+        let window = self.window.load(Ordering::Acquire);
+        let entered = self
+            .in_flight
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < window).then_some(n + 1)
+            });
+        match entered {
+            Ok(_) => Ok(InFlight {
+                counted: Some(self),
+            }),
+            Err(_) => Err(WINDOW_POLL),
         }
     }
 
@@ -285,13 +345,30 @@ impl SharedPacer {
         delivery.pace(&mut pacer, now)
     }
 
-    /// Shows the pacer a response, before the delivery sees it: a 429 holds every sender.
+    /// Shows the pacer a response, before the delivery sees it: a 429 holds every sender, and
+    /// any other answer widens the start window.
     pub fn handle_response(&self, now: Instant, response: &Response<Bytes>) {
         if response.status() != StatusCode::TOO_MANY_REQUESTS {
+            self.widen();
             return;
         }
         self.lock().handle_response(now, response);
         self.engaged.store(true, Ordering::Release);
+        self.started.store(true, Ordering::Release);
+    }
+
+    fn widen(&self) {
+        if self.started.load(Ordering::Acquire) {
+            return;
+        }
+        let widened = self
+            .window
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |w| {
+                Some(w.saturating_mul(2))
+            });
+        if widened.is_ok_and(|before| before.saturating_mul(2) >= STARTED_WINDOW) {
+            self.started.store(true, Ordering::Release);
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Pacer> {
@@ -438,6 +515,50 @@ mod tests {
             .expect("response");
         shared.handle_response(now, &ok);
         assert!(!shared.engaged.load(Ordering::Acquire));
+    }
+
+    fn ok() -> Response<Bytes> {
+        Response::builder()
+            .status(200)
+            .body(Bytes::new())
+            .expect("response")
+    }
+
+    #[test]
+    fn a_fresh_client_starts_one_request_at_a_time_and_widens_per_answer() {
+        let shared = SharedPacer::new(Pacer::new());
+        let now = Instant::now();
+
+        let first = shared.enter().expect("room for one");
+        assert_eq!(shared.enter().err(), Some(WINDOW_POLL));
+        drop(first);
+        let first = shared.enter().expect("room again once answered");
+
+        shared.handle_response(now, &ok());
+        let second = shared.enter().expect("the window is two");
+        assert!(shared.enter().is_err());
+        drop((first, second));
+    }
+
+    #[test]
+    fn the_start_ends_once_the_window_is_wide() {
+        let shared = SharedPacer::new(Pacer::new());
+        let now = Instant::now();
+        for _ in 0..STARTED_WINDOW {
+            shared.handle_response(now, &ok());
+        }
+        let many: Vec<InFlight<'_>> = (0..1000).map(|_| shared.enter().expect("room")).collect();
+        assert!(many.iter().all(|f| f.counted.is_none()));
+    }
+
+    #[test]
+    fn a_429_ends_the_start_and_hands_over_to_the_pacer() {
+        let shared = SharedPacer::new(Pacer::new());
+        let now = Instant::now();
+        let _first = shared.enter().expect("room for one");
+        shared.handle_response(now, &too_many(Some("1")));
+        assert!(shared.enter().is_ok());
+        assert_eq!(shared.claim(&mut delivery(), now), Ok(secs(1.0)));
     }
 
     #[test]

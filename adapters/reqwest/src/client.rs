@@ -7,7 +7,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use log::{debug, warn};
 use slackhook::bytes::{Bytes, BytesMut};
 use slackhook::http::{HeaderMap, Request, Response};
-use slackhook::pacer::{Pacer, Rate, SharedPacer};
+use slackhook::pacer::{InFlight, Pacer, Rate, SharedPacer};
 use slackhook::proxy::{ProxyAddress, ProxySettings};
 use slackhook::rand_core::Rng;
 use slackhook::retry::{JitterRng, RetryHandler};
@@ -62,7 +62,7 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 ///
 /// ```
 /// use slackhook::Message;
-/// use slackhook::pacer::{Pacer, Rate, SharedPacer};
+/// use slackhook::pacer::{InFlight, Pacer, Rate, SharedPacer};
 /// use slackhook_emulator::{Emulator, RateLimit};
 /// use slackhook_reqwest::AsyncWebhookClient;
 ///
@@ -196,6 +196,7 @@ impl AsyncWebhookClient {
             match step {
                 Step::Transmit(request) => {
                     let attempt = delivery.attempts();
+                    let _in_flight = self.enter_window().await;
                     self.wait_for_slot(&mut delivery).await?;
                     match transmit(client, request, self.inner.via_proxy).await {
                         Ok(response) => {
@@ -220,6 +221,17 @@ impl AsyncWebhookClient {
                     }
                     return Ok(response);
                 }
+            }
+        }
+    }
+
+    /// Waits for room in the pacer's start window: while a fresh client learns the webhook's
+    /// limit, concurrent senders go out a few at a time (see [`SharedPacer::enter`]).
+    async fn enter_window(&self) -> InFlight<'_> {
+        loop {
+            match self.inner.pacer.enter() {
+                Ok(in_flight) => return in_flight,
+                Err(wait) => tokio::time::sleep(wait).await,
             }
         }
     }

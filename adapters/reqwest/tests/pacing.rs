@@ -85,26 +85,26 @@ async fn tasks_sharing_a_client_paced_below_the_limit_never_hit_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tasks_sharing_an_unpaced_client_learn_the_limit_from_the_first_429s() {
     let slack = rate_limited_emulator();
-    // No pacing: the first wave goes out at once. Once a 429 comes back, the client holds every
-    // task for Retry-After and then releases them at the rate adopted after a 429 (Slack's
-    // 1/s by default; the emulator's 20/s here, with a burst of 2 to keep some tokens in hand).
+    // No pacing. A fresh client lets concurrent sends out a few at a time, one more per answer;
+    // once a 429 comes back, it holds every task for Retry-After and then releases them at the
+    // rate adopted after a 429 (Slack's 1/s by default; half the emulator's 20/s here, so that
+    // arrivals bunched by a busy machine stay under the limit).
     let client = builder(&slack)
-        .pacing_after_rate_limit(Rate::per_second(20).with_burst(2))
+        .pacing_after_rate_limit(Rate::per_second(10))
         .build()
         .expect("valid configuration");
 
     send_from_tasks(&slack, &client).await;
 
-    // The first wave can only learn the limit by hitting it: of 64 simultaneous sends, the
-    // emulator's burst of 5 passes and the rest get one 429 each. After that the tasks go out
-    // one by one at the learned rate, and hardly any 429 follows: not one per task per round,
-    // as each task discovering the limit on its own would give (hundreds, measured).
-    let first_wave = TASKS - 5;
+    // Sixty-four simultaneous first sends with no start window would draw one 429 per task
+    // beyond the emulator's burst of 5 (59), and without the release at a rate, hundreds. What
+    // remains are the requests already in flight when the first 429 comes back: measured 1 to
+    // 17 on a loaded 2-core machine. The bound says "well under one per task".
     let limited = slack.rate_limited_count();
     assert!(
-        limited <= first_wave + 3,
+        limited <= TASKS / 2,
         "{limited} 429s, expected at most {}",
-        first_wave + 3
+        TASKS / 2
     );
 }
 

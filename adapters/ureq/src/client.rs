@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use log::{debug, warn};
 use slackhook::bytes::Bytes;
 use slackhook::http::{HeaderMap, Request, Response};
-use slackhook::pacer::{Pacer, Rate, SharedPacer};
+use slackhook::pacer::{InFlight, Pacer, Rate, SharedPacer};
 use slackhook::proxy::{ProxyAddress, ProxySettings};
 use slackhook::rand_core::Rng;
 use slackhook::retry::{JitterRng, RetryHandler};
@@ -61,7 +61,7 @@ type SharedRng = Arc<Mutex<Box<dyn Rng + Send>>>;
 /// ```
 /// use std::thread;
 /// use slackhook::Message;
-/// use slackhook::pacer::{Pacer, Rate, SharedPacer};
+/// use slackhook::pacer::{InFlight, Pacer, Rate, SharedPacer};
 /// use slackhook_emulator::{Emulator, RateLimit};
 /// use slackhook_ureq::WebhookClient;
 ///
@@ -183,6 +183,7 @@ impl WebhookClient {
             match step {
                 Step::Transmit(request) => {
                     let attempt = delivery.attempts();
+                    let _in_flight = self.enter_window();
                     self.wait_for_slot(&mut delivery)?;
                     match transmit(agent, request) {
                         Ok(response) => {
@@ -207,6 +208,17 @@ impl WebhookClient {
                     }
                     return Ok(response);
                 }
+            }
+        }
+    }
+
+    /// Waits for room in the pacer's start window: while a fresh client learns the webhook's
+    /// limit, concurrent senders go out a few at a time (see [`SharedPacer::enter`]).
+    fn enter_window(&self) -> InFlight<'_> {
+        loop {
+            match self.inner.pacer.enter() {
+                Ok(in_flight) => return in_flight,
+                Err(wait) => std::thread::sleep(wait),
             }
         }
     }
