@@ -129,8 +129,11 @@
 //! - Once the webhook has answered 429, the senders it held are released spaced to Slack's
 //!   documented rate (or `pacing_after_rate_limit(Rate)`), not all at once into the limit again.
 //!
-//! Without pacing, a burst of concurrent first sends can only learn the limit by meeting it;
-//! with many concurrent senders, turn pacing on. Pace a little below the real limit, too:
+//! - A fresh client lets concurrent sends out a few at a time, one more per answer, until a
+//!   429 shows the limit or the window is wide; a lone sender never waits.
+//!
+//! Without pacing, concurrent first sends can still only learn the limit by meeting it, a few
+//! times; with many concurrent senders, turn pacing on. Pace a little below the real limit, too:
 //! exactly at it, a request delayed on its way leaves the next one just short of the limit.
 //! Separately built clients do not share a pacer: build one client per webhook and clone it.
 //!
