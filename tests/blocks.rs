@@ -109,7 +109,7 @@ fn divider_matches_slack() {
 fn context_with_image_and_mrkdwn_matches_slack() {
     let context = Context::new([
         ContextElement::from(ImageElement::new(
-            "https://image.freepik.com/free-photo/red-drawing-pin_1156-445.jpg",
+            "https://example.com/red-drawing-pin.jpg",
             "images",
         )),
         MrkdwnText::new("Location: **Dogpatch**").into(),
@@ -122,7 +122,7 @@ fn context_with_image_and_mrkdwn_matches_slack() {
             "elements": [
                 {
                     "type": "image",
-                    "image_url": "https://image.freepik.com/free-photo/red-drawing-pin_1156-445.jpg",
+                    "image_url": "https://example.com/red-drawing-pin.jpg",
                     "alt_text": "images"
                 },
                 {"type": "mrkdwn", "text": "Location: **Dogpatch**"}
@@ -756,11 +756,10 @@ fn button_with_url_style_and_confirm_matches_slack() {
 
 #[test]
 fn image_element_as_accessory_matches_slack() {
-    let section = Section::mrkdwn("This is a section block with an accessory image.")
-        .with_accessory(ImageElement::new(
-            "https://pbs.twimg.com/profile_images/625633822235693056/lNGUneLX_400x400.jpg",
-            "cute cat",
-        ));
+    let section =
+        Section::mrkdwn("This is a section block with an accessory image.").with_accessory(
+            ImageElement::new("https://example.com/profile_400x400.jpg", "cute cat"),
+        );
 
     assert_slack_json(
         &Block::from(section),
@@ -769,7 +768,7 @@ fn image_element_as_accessory_matches_slack() {
             "text": {"type": "mrkdwn", "text": "This is a section block with an accessory image."},
             "accessory": {
                 "type": "image",
-                "image_url": "https://pbs.twimg.com/profile_images/625633822235693056/lNGUneLX_400x400.jpg",
+                "image_url": "https://example.com/profile_400x400.jpg",
                 "alt_text": "cute cat"
             }
         }),

@@ -263,7 +263,11 @@ fn hostile_forms_get_typed_errors() {
         Err(InteractionError::MissingField { .. })
     ));
     let err = SlashCommand::from_form(
-        b"command=%2Fx&response_url=https%3A%2F%2Fu%3Ap%40hooks.slack.com%2Fcommands%2FT%2F1%2Fsecret",
+        concat!(
+            "command=%2Fx&response_url=",
+            "https%3A%2F%2Fu%3Ap%40hooks.slack.com%2Fcommands%2FT%2F1%2Fsecret"
+        )
+        .as_bytes(),
     )
     .expect_err("user-info");
     assert!(!err.to_string().contains("secret"));

@@ -195,7 +195,9 @@ proptest! {
     // Failing cases are kept in proptest-regressions/model.txt and replayed first on every run.
     #![proptest_config(ProptestConfig {
         failure_persistence: Some(Box::new(
-            proptest::test_runner::FileFailurePersistence::Direct("proptest-regressions/model.txt"),
+            proptest::test_runner::FileFailurePersistence::Direct(
+                "proptest-regressions/model.txt"
+            ),
         )),
         ..ProptestConfig::with_cases(5_000)
     })]

@@ -108,7 +108,9 @@ proptest! {
     // Failing cases are kept in proptest-regressions/properties.txt and replayed first on every run.
     #![proptest_config(ProptestConfig {
         failure_persistence: Some(Box::new(
-            proptest::test_runner::FileFailurePersistence::Direct("proptest-regressions/properties.txt"),
+            proptest::test_runner::FileFailurePersistence::Direct(
+                "proptest-regressions/properties.txt"
+            ),
         )),
         ..ProptestConfig::with_cases(2_000)
     })]

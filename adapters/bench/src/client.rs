@@ -105,7 +105,10 @@ impl Payload {
                 let blocks = (0..50).map(|i| -> Value {
                     json!({
                         "type": "section",
-                        "text": {"type": "mrkdwn", "text": format!("*api-{i}* p99 182 ms, errors 0.02%")},
+                        "text": {
+                            "type": "mrkdwn",
+                            "text": format!("*api-{i}* p99 182 ms, errors 0.02%")
+                        },
                         "accessory": {
                             "type": "button",
                             "text": {"type": "plain_text", "text": "Open"},

@@ -19,8 +19,8 @@ Environment:
   SLACK_SIGNING_SECRET  the signing secret for `slash`, `sign` and `verify`
   RUST_LOG              log to stderr, e.g. RUST_LOG=debug (off by default)
 
-Webhook URLs are secrets: slackhook shows them redacted (https://hooks.slack.com/services/T…/B…/***)
-and never prints a signing secret.";
+Webhook URLs are secrets: slackhook shows them redacted
+(https://hooks.slack.com/services/T…/B…/***) and never prints a signing secret.";
 
 const SEND_AFTER_HELP: &str = "\
 Examples:
