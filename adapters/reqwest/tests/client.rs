@@ -1,7 +1,5 @@
 //! The async client against the emulator, over loopback sockets.
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -16,7 +14,9 @@ use slackhook_reqwest::AsyncWebhookClient;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-use support::{all_logs, capture_logs, captured_logs, refused_port, unreachable_listener};
+use slackhook_conformance::support::{
+    all_logs, capture_logs, captured_logs, refused_port, unreachable_listener,
+};
 
 const WAIT: Duration = Duration::from_secs(5);
 
@@ -220,7 +220,7 @@ async fn the_same_seed_gives_the_same_waits() {
 
         let response = client.send(&Message::text("jittered")).await.expect("sent");
         assert_eq!(response.status(), 200);
-        support::logged_waits(&url)
+        slackhook_conformance::support::logged_waits(&url)
     }
 
     let first = waits_with_seed(7).await;

@@ -1,7 +1,5 @@
 //! One pacer per client, shared by every clone and task, against the emulator's rate limit.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -11,7 +9,7 @@ use slackhook::{Error, Message, WebhookUrl};
 use slackhook_emulator::{Emulator, Fault, RateLimit};
 use slackhook_reqwest::{AsyncWebhookClient, AsyncWebhookClientBuilder};
 
-use support::capture_logs;
+use slackhook_conformance::support::capture_logs;
 
 const TASKS: usize = 64;
 const WAIT: Duration = Duration::from_secs(10);

@@ -1,7 +1,5 @@
 //! The blocking client against the emulator, over loopback sockets.
 
-mod support;
-
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -16,7 +14,9 @@ use slackhook::{Error, Message, TransportErrorKind, WebhookUrl};
 use slackhook_emulator::{Emulator, Fault};
 use slackhook_ureq::WebhookClient;
 
-use support::{all_logs, capture_logs, captured_logs, refused_port, unreachable_listener};
+use slackhook_conformance::support::{
+    all_logs, capture_logs, captured_logs, refused_port, unreachable_listener,
+};
 
 const WAIT: Duration = Duration::from_secs(5);
 
@@ -178,7 +178,7 @@ fn the_same_seed_gives_the_same_waits() {
 
         let response = client.send(&Message::text("jittered")).expect("sent");
         assert_eq!(response.status(), 200);
-        support::logged_waits(&url)
+        slackhook_conformance::support::logged_waits(&url)
     }
 
     let first = waits_with_seed(7);

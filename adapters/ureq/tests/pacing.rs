@@ -1,7 +1,5 @@
 //! One pacer per client, shared by every clone and thread, against the emulator's rate limit.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
@@ -12,7 +10,7 @@ use slackhook::{Error, Message};
 use slackhook_emulator::{Emulator, Fault, RateLimit};
 use slackhook_ureq::{WebhookClient, WebhookClientBuilder};
 
-use support::capture_logs;
+use slackhook_conformance::support::capture_logs;
 
 const THREADS: usize = 8;
 const SENDS_PER_THREAD: usize = 4;

@@ -1,6 +1,5 @@
-//! Helpers shared by this crate's integration tests.
-
-#![allow(dead_code)] // Each test binary uses its own subset.
+//! Helpers for the adapters' integration tests: log capture, and loopback ports that refuse or
+//! never answer a connection.
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::{Mutex, Once};
@@ -26,9 +25,9 @@ impl log::Log for Capture {
     fn flush(&self) {}
 }
 
-/// Captures every log record of this test binary at debug level and above, reqwest's and hyper's
-/// included. (Their trace level is for debugging the HTTP exchange itself; the client's own logs
-/// never go below debug.)
+/// Captures every log record of this test binary at debug level and above, the HTTP libraries'
+/// included. (Their trace level is for debugging the HTTP exchange itself and shows the full
+/// request, as ureq documents; the clients' own logs never go below debug.)
 pub fn capture_logs() {
     INSTALL.call_once(|| {
         log::set_logger(&Capture).expect("no other logger in this test binary");
