@@ -196,12 +196,7 @@ impl Message {
 
     /// The JSON text that is sent (UTF-8, non-ASCII unescaped).
     pub fn to_json_string(&self) -> String {
-        Value::Object(self.fields.clone()).to_string()
-    }
-
-    /// Serializes into a buffer; a JSON object of strings cannot fail to serialize.
-    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
-        serde_json::to_writer(out, &self.fields).expect("a map of JSON values always serializes");
+        serde_json::to_string(&self.fields).expect("a map of JSON values always serializes")
     }
 }
 

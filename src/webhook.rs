@@ -7,7 +7,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Request};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::delivery::WaitCaps;
 use crate::retry::{ConnectionErrorRetryHandler, RetryHandler};
@@ -104,12 +104,7 @@ impl Webhook {
         message: &Message,
         headers: &HeaderMap,
     ) -> Result<Delivery, Error> {
-        if self.config.validate {
-            crate::validate::validate(message.as_map())?;
-        }
-        let mut body = Vec::with_capacity(128);
-        message.write_json(&mut body);
-        self.deliver(Bytes::from(body), headers)
+        self.deliver(message.as_map(), headers)
     }
 
     /// Validates and starts the delivery of a raw JSON payload, as the Python SDK's
@@ -120,14 +115,18 @@ impl Webhook {
                 found: crate::message::json_type_name(payload),
             });
         };
-        if self.config.validate {
-            crate::validate::validate(map)?;
-        }
-        let body = serde_json::to_vec(map).expect("a map of JSON values always serializes");
-        self.deliver(Bytes::from(body), &HeaderMap::new())
+        self.deliver(map, &HeaderMap::new())
     }
 
-    fn deliver(&self, body: Bytes, extra: &HeaderMap) -> Result<Delivery, Error> {
+    /// Validates and serializes a payload, typed or raw alike, and builds its delivery.
+    fn deliver(&self, payload: &Map<String, Value>, extra: &HeaderMap) -> Result<Delivery, Error> {
+        if self.config.validate {
+            crate::validate::validate(payload)?;
+        }
+        let mut body = Vec::with_capacity(128);
+        serde_json::to_writer(&mut body, payload).expect("a map of JSON values always serializes");
+        let body = Bytes::from(body);
+
         let mut request = Request::new(body);
         *request.method_mut() = Method::POST;
         *request.uri_mut() = self.config.url.as_uri().clone();
