@@ -1,16 +1,15 @@
 //! The state machine that delivers one message.
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::{Request, Response};
+use http::{HeaderMap, Request, Response};
 use rand_core::Rng;
 
 use crate::pacer::Pacer;
-use crate::retry::{Outcome, RetryHandler, RetryState};
-use crate::{Error, TransportError, WebhookResponse};
+use crate::retry::{Outcome, RetryState};
+use crate::{Error, TransportError, Webhook, WebhookResponse};
 
 /// What the caller of [`Delivery::poll`] must do next.
 #[derive(Debug)]
@@ -78,10 +77,15 @@ enum State {
 ///
 /// `poll`'s answer changes only through [`handle_response`](Self::handle_response),
 /// [`handle_error`](Self::handle_error) and `poll` itself.
+///
+/// A delivery keeps the serialized body and shares its webhook's configuration; each
+/// [`Step::Transmit`] builds its request from them afresh, so a send costs one request, not a
+/// stored one and a copy of it.
 pub struct Delivery {
-    request: Request<Bytes>,
-    handlers: Arc<[Arc<dyn RetryHandler>]>,
-    caps: WaitCaps,
+    webhook: Webhook,
+    body: Bytes,
+    /// Headers for this delivery only, on top of the webhook's; usually none.
+    extra_headers: HeaderMap,
     /// Retries granted so far, per handler, in handler order; allocated on the first retry.
     retries: Vec<u32>,
     attempts: u32,
@@ -91,15 +95,11 @@ pub struct Delivery {
 }
 
 impl Delivery {
-    pub(crate) fn new(
-        request: Request<Bytes>,
-        handlers: Arc<[Arc<dyn RetryHandler>]>,
-        caps: WaitCaps,
-    ) -> Self {
+    pub(crate) fn new(webhook: Webhook, body: Bytes, extra_headers: HeaderMap) -> Self {
         Self {
-            request,
-            handlers,
-            caps,
+            webhook,
+            body,
+            extra_headers,
             retries: Vec::new(),
             attempts: 0,
             total_wait: Duration::ZERO,
@@ -118,7 +118,7 @@ impl Delivery {
             State::Ready => {
                 self.attempts += 1;
                 self.state = State::AwaitingOutcome;
-                Ok(Step::Transmit(self.request.clone()))
+                Ok(Step::Transmit(self.request()))
             }
             State::AwaitingOutcome => {
                 self.state = State::AwaitingOutcome;
@@ -135,7 +135,9 @@ impl Delivery {
 
     /// Feeds back the response to the last transmitted request.
     ///
-    /// `rng` supplies the randomness for jitter, should the response be retried.
+    /// A success (2xx) is final: Slack has posted the message, and asking the retry handlers
+    /// could only post it twice. Any other status goes to the handlers; `rng` supplies the
+    /// randomness for jitter, should they retry it.
     pub fn handle_response<R: Rng + ?Sized>(
         &mut self,
         response: Response<Bytes>,
@@ -143,7 +145,12 @@ impl Delivery {
     ) -> Result<(), Error> {
         self.expect_outcome()?;
 
-        match self.decide(Outcome::Response(&response), &mut AsDyn(rng)) {
+        let retry = if response.status().is_success() {
+            None
+        } else {
+            self.decide(Outcome::Response(&response), &mut AsDyn(rng))
+        };
+        match retry {
             Some(wait) => self.state = State::Backoff(wait),
             None => {
                 let response = WebhookResponse::from_http(response, self.attempts);
@@ -183,10 +190,8 @@ impl Delivery {
         if !matches!(self.state, State::AwaitingOutcome) {
             return Err(Error::PacedOutOfTurn);
         }
-        let cap = self
-            .caps
-            .single
-            .min(self.caps.total.saturating_sub(self.total_wait));
+        let caps = self.webhook.caps();
+        let cap = caps.single.min(caps.total.saturating_sub(self.total_wait));
         match pacer.reserve_within(now, cap) {
             Ok(wait) => {
                 self.total_wait += wait;
@@ -226,18 +231,27 @@ impl Delivery {
         }
     }
 
+    /// The request of every attempt: the webhook's, with this delivery's body and headers.
+    fn request(&self) -> Request<Bytes> {
+        self.webhook.request(self.body.clone(), &self.extra_headers)
+    }
+
     /// Asks the handlers, in order, whether to retry; returns the wait, or records why not.
     fn decide(&mut self, outcome: Outcome<'_>, rng: &mut dyn Rng) -> Option<Duration> {
         let mut reason = GiveUp::NotRetryable;
+        // Handlers see the request that failed; it is rebuilt here, on the failure path only.
+        let request = self.request();
+        let handlers = self.webhook.retry_handlers();
+        let caps = self.webhook.caps();
 
-        for (index, handler) in self.handlers.iter().enumerate() {
+        for (index, handler) in handlers.iter().enumerate() {
             let retries = self.retries.get(index).copied().unwrap_or(0);
             let state = RetryState {
                 attempts: self.attempts,
                 retries,
                 total_wait: self.total_wait,
             };
-            if !handler.can_retry(&state, &self.request, outcome) {
+            if !handler.can_retry(&state, &request, outcome) {
                 continue;
             }
             if retries >= handler.max_retries() {
@@ -246,20 +260,20 @@ impl Delivery {
             }
 
             let wait = handler.delay(&state, outcome, rng);
-            if wait > self.caps.single {
-                let cap = self.caps.single;
+            if wait > caps.single {
+                let cap = caps.single;
                 self.give_up = Some(GiveUp::WaitAboveCap { wait, cap });
                 return None;
             }
             let total = self.total_wait.saturating_add(wait);
-            if total > self.caps.total {
-                let cap = self.caps.total;
+            if total > caps.total {
+                let cap = caps.total;
                 self.give_up = Some(GiveUp::TotalWaitAboveCap { wait, cap });
                 return None;
             }
 
-            if self.retries.len() < self.handlers.len() {
-                self.retries.resize(self.handlers.len(), 0);
+            if self.retries.len() < handlers.len() {
+                self.retries.resize(handlers.len(), 0);
             }
             self.retries[index] += 1;
             self.total_wait = total;
@@ -285,7 +299,7 @@ impl fmt::Debug for Delivery {
             .field("state", &state)
             .field("attempts", &self.attempts)
             .field("total_wait", &self.total_wait)
-            .field("handlers", &self.handlers.len())
+            .field("handlers", &self.webhook.retry_handlers().len())
             .finish()
     }
 }

@@ -1,6 +1,7 @@
 //! Retry decisions: which failed attempts are tried again, and after how long.
 //!
-//! A [`Delivery`](crate::Delivery) asks its handlers, in order, after every attempt. The first
+//! A [`Delivery`](crate::Delivery) asks its handlers, in order, after every attempt that did not
+//! succeed; a 2xx answer is final and never retried, since Slack has posted it. The first
 //! handler that still has budget and says [`RetryHandler::can_retry`] decides the wait through
 //! [`RetryHandler::delay`]; the delivery then enforces the webhook's caps on waiting. Each handler
 //! has its own budget ([`RetryHandler::max_retries`]), so one delivery transmits at most once plus

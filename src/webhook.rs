@@ -120,33 +120,40 @@ impl Webhook {
 
     /// Validates and serializes a payload, typed or raw alike, and builds its delivery.
     fn deliver(&self, payload: &Map<String, Value>, extra: &HeaderMap) -> Result<Delivery, Error> {
+        check_reserved(extra)?;
         if self.config.validate {
             crate::validate::validate(payload)?;
         }
         let mut body = Vec::with_capacity(128);
-        serde_json::to_writer(&mut body, payload).expect("a map of JSON values always serializes");
-        let body = Bytes::from(body);
+        serde_json::to_writer(&mut body, payload).expect("a JSON map always serializes");
+        Ok(Delivery::new(
+            self.clone(),
+            Bytes::from(body),
+            extra.clone(),
+        ))
+    }
 
+    /// The request of one attempt: a POST of `body` to the webhook with its headers, where
+    /// `extra` replaces default headers of the same name.
+    pub(crate) fn request(&self, body: Bytes, extra: &HeaderMap) -> Request<Bytes> {
         let mut request = Request::new(body);
         *request.method_mut() = Method::POST;
         *request.uri_mut() = self.config.url.as_uri().clone();
-        *request.headers_mut() = self.config.headers.clone();
-
+        let headers = request.headers_mut();
+        *headers = self.config.headers.clone();
         if !extra.is_empty() {
-            check_reserved(extra)?;
             for name in extra.keys() {
-                request.headers_mut().remove(name);
+                headers.remove(name);
             }
             for (name, value) in extra {
-                request.headers_mut().append(name.clone(), value.clone());
+                headers.append(name.clone(), value.clone());
             }
         }
+        request
+    }
 
-        Ok(Delivery::new(
-            request,
-            self.config.handlers.clone(),
-            self.config.caps,
-        ))
+    pub(crate) fn caps(&self) -> WaitCaps {
+        self.config.caps
     }
 }
 

@@ -554,3 +554,96 @@ fn pacing_before_a_transmit_is_misuse() {
         .expect_err("misuse");
     assert_eq!(err, Error::PacedOutOfTurn);
 }
+
+/// Retries every outcome it is asked about, and remembers the requests it saw.
+#[derive(Debug, Default)]
+struct RetryAnything {
+    seen: std::sync::Mutex<Vec<http::Request<bytes::Bytes>>>,
+}
+
+impl RetryHandler for RetryAnything {
+    fn max_retries(&self) -> u32 {
+        5
+    }
+
+    fn can_retry(
+        &self,
+        _: &slackhook::retry::RetryState,
+        request: &http::Request<bytes::Bytes>,
+        _: slackhook::retry::Outcome<'_>,
+    ) -> bool {
+        self.seen
+            .lock()
+            .expect("not poisoned")
+            .push(request.clone());
+        true
+    }
+
+    fn delay(
+        &self,
+        _: &slackhook::retry::RetryState,
+        _: slackhook::retry::Outcome<'_>,
+        _: &mut dyn slackhook::rand_core::Rng,
+    ) -> Duration {
+        Duration::ZERO
+    }
+}
+
+#[test]
+fn a_success_is_final_even_for_a_handler_that_retries_anything() {
+    let handler = std::sync::Arc::new(RetryAnything::default());
+    let hook = webhook(vec![handler.clone()]);
+
+    let (events, result) = drive(hook.send(&message()).expect("valid"), &[Answer::ok()], 0);
+
+    assert_eq!(result.expect("response").status(), 200);
+    assert_eq!(events, [Event::Transmit]);
+    assert!(
+        handler.seen.lock().expect("not poisoned").is_empty(),
+        "a 2xx answer is never put to the handlers"
+    );
+}
+
+#[test]
+fn every_attempt_and_every_handler_sees_the_same_request() {
+    let handler = std::sync::Arc::new(RetryAnything::default());
+    let hook = Webhook::builder(URL.parse().expect("url"))
+        .header("x-trace", "default")
+        .retry_handlers(vec![handler.clone()])
+        .build()
+        .expect("webhook");
+    let mut extra = http::HeaderMap::new();
+    extra.insert("x-trace", "per-send".parse().expect("value"));
+    let mut delivery = hook.send_with_headers(&message(), &extra).expect("valid");
+    let mut rng = rng(0);
+
+    let mut sent = Vec::new();
+    for answer in [
+        Answer::status(500, ""),
+        Answer::Error(reset()),
+        Answer::ok(),
+    ] {
+        let request = loop {
+            if let Step::Transmit(request) = delivery.poll().expect("step") {
+                break request;
+            }
+        };
+        sent.push(request);
+        match answer {
+            Answer::Error(error) => delivery.handle_error(error, &mut rng),
+            answer => delivery.handle_response(answer.response().expect("status"), &mut rng),
+        }
+        .expect("in turn");
+    }
+
+    let seen = handler.seen.lock().expect("not poisoned");
+    assert_eq!((sent.len(), seen.len()), (3, 2));
+    for request in sent.iter().chain(seen.iter()) {
+        assert_eq!(request.method(), sent[0].method());
+        assert_eq!(request.uri(), sent[0].uri());
+        assert_eq!(request.headers(), sent[0].headers());
+        assert_eq!(request.body(), sent[0].body());
+    }
+    let trace: Vec<_> = sent[0].headers().get_all("x-trace").iter().collect();
+    assert_eq!(trace, ["per-send"]);
+}
