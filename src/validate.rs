@@ -6,12 +6,14 @@
 //! 3,000`. Limits come from Slack's Block Kit reference and its incoming-webhook guide; lengths are
 //! counted in Unicode scalar values, as Slack counts characters, never in bytes.
 //!
+//! [`Webhook::send`](crate::Webhook::send) checks a payload in the same walk that serializes it,
+//! so that each value is read once; [`validate`] checks without serializing.
+//!
 //! The checks are deliberately limited to what Slack documents: an unknown block type or element
 //! passes (only its `block_id` / `action_id` and text objects are checked), so new Slack features
 //! are never blocked by an old client.
 
 use std::fmt::{self, Write as _};
-use std::marker::PhantomData;
 
 use serde_json::{Map, Value};
 
@@ -34,8 +36,8 @@ pub struct ValidationError {
 }
 
 impl ValidationError {
-    /// An error at the value being checked; each enclosing [`Validator::at`] puts its segment
-    /// in front of the path as the error travels out.
+    /// An error at the value being checked; each enclosing object or array of the walk puts
+    /// its key or index in front of the path as the error travels out.
     fn new(rule: Rule) -> Self {
         Self {
             path: String::new(),
@@ -163,12 +165,19 @@ impl fmt::Display for Thousands {
 }
 
 /// Checks a whole payload against Slack's limits.
+///
+/// When there are several violations, the one reported is the first in the order the payload
+/// is written out.
 pub fn validate(payload: &Map<String, Value>) -> Result<(), ValidationError> {
-    let mut v = Validator {
-        markdown_chars: 0,
-        values: PhantomData,
-    };
-    v.payload(payload)
+    Walk::new(&mut Discard).payload(payload)
+}
+
+/// Checks a payload and serializes it in the same walk, as [`validate`] and then
+/// `serde_json::to_vec` would, byte for byte, but reading each value once.
+pub(crate) fn to_vec_validated(payload: &Map<String, Value>) -> Result<Vec<u8>, ValidationError> {
+    let mut out = Vec::with_capacity(128);
+    Walk::new(&mut out).payload(payload)?;
+    Ok(out)
 }
 
 /// Counts characters as Slack does: Unicode scalar values.
@@ -182,419 +191,608 @@ enum Segment<'a> {
     Index(usize),
 }
 
-/// Walks a payload. The path to the value being checked is not kept while walking, which
-/// would cost a push and a pop per value and an allocation per payload: an error collects it
-/// on its way out instead, see [`ValidationError::under`].
-struct Validator<'a> {
-    markdown_chars: usize,
-    values: PhantomData<&'a Value>,
+/// Where the walk writes the payload's JSON.
+trait Sink {
+    /// Punctuation: brackets, braces, commas.
+    fn punct(&mut self, byte: u8);
+    /// An object key and the colon after it.
+    fn key(&mut self, key: &str);
+    /// A value that is written out unchecked, whole.
+    fn value(&mut self, value: &Value);
 }
 
-impl<'a> Validator<'a> {
-    fn fail(&self, rule: Rule) -> ValidationError {
-        ValidationError::new(rule)
+/// Serializes exactly as `serde_json::to_vec` does, byte for byte: strings that need no escape
+/// are copied as they are, and everything else goes through serde_json itself.
+impl Sink for Vec<u8> {
+    fn punct(&mut self, byte: u8) {
+        self.push(byte);
     }
 
-    /// Runs `f` on the value at `segment`; an error from it gets `segment` in its path.
-    fn at<T>(
-        &mut self,
-        segment: Segment<'a>,
-        f: impl FnOnce(&mut Self) -> Result<T, ValidationError>,
-    ) -> Result<T, ValidationError> {
-        f(self).map_err(|e| e.under(segment))
+    fn key(&mut self, key: &str) {
+        write_str(self, key);
+        self.push(b':');
     }
 
-    fn payload(&mut self, payload: &'a Map<String, Value>) -> Result<(), ValidationError> {
-        let text = payload.get("text");
-        let blocks = payload.get("blocks");
-        let attachments = payload.get("attachments");
-        let deletes = payload.get("delete_original") == Some(&Value::Bool(true));
+    fn value(&mut self, value: &Value) {
+        match value {
+            Value::String(s) => write_str(self, s),
+            value => {
+                serde_json::to_writer(&mut *self, value).expect("writing to a Vec cannot fail")
+            }
+        }
+    }
+}
 
-        if let Some(text) = text {
-            self.at(Segment::Key("text"), |v| {
-                v.string_max(text, MAX_TEXT_CHARS).map(drop)
-            })?;
-        }
-        if let Some(blocks) = blocks {
-            self.at(Segment::Key("blocks"), |v| v.blocks(blocks))?;
-        }
-        if let Some(attachments) = attachments {
-            self.at(Segment::Key("attachments"), |v| v.attachments(attachments))?;
-        }
+/// Writes `s` as a JSON string. Nearly every string in a message needs no escape; those are
+/// copied whole, instead of byte by byte through serde_json's escaper. The rest are left to
+/// serde_json, so that the output never differs from its own.
+fn write_str(out: &mut Vec<u8>, s: &str) {
+    if needs_escape(s.as_bytes()) {
+        serde_json::to_writer(&mut *out, s).expect("writing to a Vec cannot fail");
+    } else {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    }
+}
 
-        let has_text = text
-            .and_then(Value::as_str)
-            .is_some_and(|t| !t.trim().is_empty());
-        let has_blocks = blocks
-            .and_then(Value::as_array)
-            .is_some_and(|b| !b.is_empty());
-        let has_attachments = attachments
-            .and_then(Value::as_array)
-            .is_some_and(|a| !a.is_empty());
+/// Whether JSON needs an escape for any byte of `s`: a control character, a quote or a
+/// backslash.
+///
+/// Looks at eight bytes at a time. Message strings are mostly short keys and labels, so the
+/// bytes past the last whole eight are covered by one more read that overlaps the previous
+/// one, rather than by a byte loop.
+fn needs_escape(s: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    // Nonzero exactly when some byte of `x` is below `n` (for n <= 0x80): the subtraction sets
+    // a byte's high bit, and `!x` keeps it only where the byte did not have it already.
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
+    let any_in = |x: u64| {
+        below(x, 0x20)
+            | below(x ^ (ONES * u64::from(b'"')), 1)
+            | below(x ^ (ONES * u64::from(b'\\')), 1)
+            != 0
+    };
+    let word = |bytes: &[u8]| u64::from_ne_bytes(bytes.try_into().expect("eight bytes"));
+    let half = |bytes: &[u8]| u64::from(u32::from_ne_bytes(bytes.try_into().expect("four bytes")));
+
+    let n = s.len();
+    if n >= 8 {
+        let mut chunks = s.chunks_exact(8);
+        if chunks.by_ref().any(|chunk| any_in(word(chunk))) {
+            return true;
+        }
+        !chunks.remainder().is_empty() && any_in(word(&s[n - 8..]))
+    } else if n >= 4 {
+        any_in(half(&s[..4]) | half(&s[n - 4..]) << 32)
+    } else {
+        s.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+    }
+}
+
+/// Checks only: nothing is written, and unchecked values are not even visited.
+struct Discard;
+
+impl Sink for Discard {
+    fn punct(&mut self, _: u8) {}
+    fn key(&mut self, _: &str) {}
+    fn value(&mut self, _: &Value) {}
+}
+
+/// One walk over a payload that checks each value against the rule for its place and writes it
+/// to the sink.
+///
+/// Each object is read once, entry by entry, in the order it is written; only an object whose
+/// rules depend on its `type` (a block, an element) looks that up first. Required fields are
+/// noted on the way and checked at the end of their object. The path to the value being checked
+/// is not kept while walking, which would cost a push and a pop per value: an error collects it
+/// on its way out instead, see [`ValidationError::under`].
+struct Walk<'o, S> {
+    out: &'o mut S,
+    markdown_chars: usize,
+}
+
+type Checked = Result<(), ValidationError>;
+
+impl<'o, S: Sink> Walk<'o, S> {
+    fn new(out: &'o mut S) -> Self {
+        Self {
+            out,
+            markdown_chars: 0,
+        }
+    }
+
+    fn payload(&mut self, payload: &Map<String, Value>) -> Checked {
+        let mut has_text = false;
+        let mut has_blocks = false;
+        let mut has_attachments = false;
+        let mut deletes = false;
+        self.object(payload, |w, key, value| match key {
+            "text" => {
+                let text = string_max(value, MAX_TEXT_CHARS)?;
+                has_text = !text.trim().is_empty();
+                w.out.value(value);
+                Ok(())
+            }
+            "blocks" => {
+                has_blocks = value.as_array().is_some_and(|b| !b.is_empty());
+                w.blocks(value)
+            }
+            "attachments" => {
+                has_attachments = value.as_array().is_some_and(|a| !a.is_empty());
+                w.list(value, MAX_ATTACHMENTS, |w, attachment| {
+                    w.object(as_object(attachment)?, |w, key, value| match key {
+                        "blocks" => w.blocks(value),
+                        _ => w.unchecked(value),
+                    })
+                })
+            }
+            "delete_original" => {
+                deletes = *value == Value::Bool(true);
+                w.unchecked(value)
+            }
+            _ => w.unchecked(value),
+        })?;
         // A response_url reply of only `delete_original: true` is valid: it deletes the source
         // message and posts nothing.
         if !has_text && !has_blocks && !has_attachments && !deletes {
-            return Err(self.fail(Rule::NoContent));
+            return Err(ValidationError::new(Rule::NoContent));
         }
         Ok(())
     }
 
-    fn attachments(&mut self, value: &'a Value) -> Result<(), ValidationError> {
-        let list = self.array_max(value, MAX_ATTACHMENTS)?;
-        for (i, attachment) in list.iter().enumerate() {
-            self.at(Segment::Index(i), |v| {
-                let object = v.object(attachment)?;
-                match object.get("blocks") {
-                    Some(blocks) => v.at(Segment::Key("blocks"), |v| v.blocks(blocks)),
-                    None => Ok(()),
-                }
-            })?;
-        }
-        Ok(())
+    fn blocks(&mut self, value: &Value) -> Checked {
+        self.list(value, MAX_BLOCKS, Self::block)
     }
 
-    fn blocks(&mut self, value: &'a Value) -> Result<(), ValidationError> {
-        let list = self.array_max(value, MAX_BLOCKS)?;
-        for (i, block) in list.iter().enumerate() {
-            self.at(Segment::Index(i), |v| v.block(block))?;
-        }
-        Ok(())
-    }
-
-    fn block(&mut self, value: &'a Value) -> Result<(), ValidationError> {
-        let block = self.object(value)?;
-        let kind = self.required_str(block, "type")?;
-        self.optional_max(block, "block_id", 255)?;
-
-        match kind {
-            "section" => {
-                // Slack's reference: a section needs `text`, `fields`, or both.
-                if !block.contains_key("text") && !block.contains_key("fields") {
-                    self.required(block, "text")?;
-                }
-                self.optional_text_object(block, "text", 3_000)?;
-                if let Some(fields) = block.get("fields") {
-                    self.at(Segment::Key("fields"), |v| {
-                        let list = v.array_max(fields, 10)?;
-                        for (i, field) in list.iter().enumerate() {
-                            v.at(Segment::Index(i), |v| v.text_object(field, 2_000))?;
+    fn block(&mut self, value: &Value) -> Checked {
+        let block = as_object(value)?;
+        match required_str(block, "type")? {
+            "section" => self.section(block),
+            "header" => {
+                let mut text = false;
+                self.object(block, |w, key, value| match key {
+                    "text" => {
+                        text = true;
+                        if w.text_object(value, 150)? != "plain_text" {
+                            let rule = Rule::NotOneOf {
+                                allowed: "plain_text",
+                            };
+                            return Err(ValidationError::new(rule).under(Segment::Key("type")));
                         }
                         Ok(())
-                    })?;
-                }
-                if let Some(accessory) = block.get("accessory") {
-                    self.at(Segment::Key("accessory"), |v| v.element(accessory))?;
-                }
-            }
-            "header" => {
-                let text = self.required(block, "text")?;
-                self.at(Segment::Key("text"), |v| {
-                    let kind = v.text_object(text, 150)?;
-                    if kind != "plain_text" {
-                        return v.at(Segment::Key("type"), |v| {
-                            Err(v.fail(Rule::NotOneOf {
-                                allowed: "plain_text",
-                            }))
-                        });
                     }
-                    Ok(())
+                    _ => w.block_entry(key, value),
                 })?;
+                require(text, "text")
             }
-            "context" => {
-                let elements = self.required(block, "elements")?;
-                self.at(Segment::Key("elements"), |v| {
-                    let list = v.array_max(elements, 10)?;
-                    for (i, element) in list.iter().enumerate() {
-                        v.at(Segment::Index(i), |v| v.context_element(element))?;
-                    }
-                    Ok(())
-                })?;
-            }
-            "actions" => {
-                let elements = self.required(block, "elements")?;
-                self.at(Segment::Key("elements"), |v| {
-                    let list = v.array_max(elements, 25)?;
-                    for (i, element) in list.iter().enumerate() {
-                        v.at(Segment::Index(i), |v| v.element(element))?;
-                    }
-                    Ok(())
-                })?;
-            }
+            "context" => self.block_list(block, "elements", 10, Self::context_element),
+            "actions" => self.block_list(block, "elements", 25, Self::element),
             "image" => {
-                self.image_source(block)?;
-                self.optional_text_object(block, "title", 2_000)?;
+                let mut image = ImageSource::default();
+                self.object(block, |w, key, value| match key {
+                    "title" => w.text_object(value, 2_000).map(drop),
+                    _ if image.note(key) => w.image_entry(key, value),
+                    _ => w.block_entry(key, value),
+                })?;
+                image.check()
             }
             "input" => {
-                let label = self.required(block, "label")?;
-                self.at(Segment::Key("label"), |v| {
-                    v.text_object(label, 2_000).map(drop)
+                let mut label = false;
+                self.object(block, |w, key, value| match key {
+                    "label" => {
+                        label = true;
+                        w.text_object(value, 2_000).map(drop)
+                    }
+                    "hint" => w.text_object(value, 2_000).map(drop),
+                    "element" => w.element(value),
+                    _ => w.block_entry(key, value),
                 })?;
-                self.optional_text_object(block, "hint", 2_000)?;
-                if let Some(element) = block.get("element") {
-                    self.at(Segment::Key("element"), |v| v.element(element))?;
-                }
+                require(label, "label")
             }
             "markdown" => {
-                let text = self.required(block, "text")?;
-                let chars = self.at(Segment::Key("text"), |v| v.string(text).map(char_len))?;
-                self.markdown_chars += chars;
-                if self.markdown_chars > MAX_MARKDOWN_TOTAL_CHARS {
-                    return self.at(Segment::Key("text"), |v| {
-                        Err(v.fail(Rule::TooLong {
-                            chars: v.markdown_chars,
-                            limit: MAX_MARKDOWN_TOTAL_CHARS,
-                        }))
-                    });
-                }
-            }
-            "video" => {
-                self.optional_text_object(block, "title", 200)?;
-                self.optional_text_object(block, "description", 200)?;
-                self.optional_max(block, "author_name", 50)?;
-            }
-            "table" => {
-                // Slack's table block reference: at most 100 rows of at most 20 cells, and at
-                // most 20 column settings.
-                let rows = self.required(block, "rows")?;
-                self.at(Segment::Key("rows"), |v| {
-                    let list = v.array_max(rows, 100)?;
-                    for (i, row) in list.iter().enumerate() {
-                        v.at(Segment::Index(i), |v| v.array_max(row, 20).map(drop))?;
+                let mut text = false;
+                self.object(block, |w, key, value| match key {
+                    "text" => {
+                        text = true;
+                        w.markdown_text(value)
                     }
-                    Ok(())
+                    _ => w.block_entry(key, value),
                 })?;
-                if let Some(settings) = block.get("column_settings") {
-                    self.at(Segment::Key("column_settings"), |v| {
-                        v.array_max(settings, 20).map(drop)
-                    })?;
-                }
+                require(text, "text")
             }
-            _ => {}
+            "video" => self.object(block, |w, key, value| match key {
+                "title" | "description" => w.text_object(value, 200).map(drop),
+                "author_name" => w.string_max(value, 50),
+                _ => w.block_entry(key, value),
+            }),
+            // Slack's table block reference: at most 100 rows of at most 20 cells, and at most
+            // 20 column settings.
+            "table" => {
+                let mut rows = false;
+                self.object(block, |w, key, value| match key {
+                    "rows" => {
+                        rows = true;
+                        w.list(value, 100, |w, row| w.list(row, 20, Self::unchecked))
+                    }
+                    "column_settings" => w.list(value, 20, Self::unchecked),
+                    _ => w.block_entry(key, value),
+                })?;
+                require(rows, "rows")
+            }
+            _ => self.object(block, Self::block_entry),
         }
+    }
+
+    /// A section needs `text`, `fields`, or both.
+    fn section(&mut self, block: &Map<String, Value>) -> Checked {
+        let mut text = false;
+        let mut fields = false;
+        self.object(block, |w, key, value| match key {
+            "text" => {
+                text = true;
+                w.text_object(value, 3_000).map(drop)
+            }
+            "fields" => {
+                fields = true;
+                w.list(value, 10, |w, field| w.text_object(field, 2_000).map(drop))
+            }
+            "accessory" => w.element(value),
+            _ => w.block_entry(key, value),
+        })?;
+        require(text || fields, "text")
+    }
+
+    /// A block made of a required list, such as the elements of a context or actions block.
+    fn block_list(
+        &mut self,
+        block: &Map<String, Value>,
+        name: &'static str,
+        limit: usize,
+        item: fn(&mut Self, &Value) -> Checked,
+    ) -> Checked {
+        let mut found = false;
+        self.object(block, |w, key, value| {
+            if key == name {
+                found = true;
+                w.list(value, limit, item)
+            } else {
+                w.block_entry(key, value)
+            }
+        })?;
+        require(found, name)
+    }
+
+    /// An entry every block may have.
+    fn block_entry(&mut self, key: &str, value: &Value) -> Checked {
+        match key {
+            "block_id" => self.string_max(value, 255),
+            _ => self.unchecked(value),
+        }
+    }
+
+    /// A `markdown` block's text: all of a message's markdown blocks share one limit.
+    fn markdown_text(&mut self, value: &Value) -> Checked {
+        self.markdown_chars += char_len(as_str(value)?);
+        if self.markdown_chars > MAX_MARKDOWN_TOTAL_CHARS {
+            return Err(ValidationError::new(Rule::TooLong {
+                chars: self.markdown_chars,
+                limit: MAX_MARKDOWN_TOTAL_CHARS,
+            }));
+        }
+        self.out.value(value);
         Ok(())
     }
 
-    fn element(&mut self, value: &'a Value) -> Result<(), ValidationError> {
-        let element = self.object(value)?;
-        let kind = self.required_str(element, "type")?;
-        self.optional_max(element, "action_id", 255)?;
-        self.optional_text_object(element, "placeholder", 150)?;
-        self.optional_confirm(element)?;
+    fn element(&mut self, value: &Value) -> Checked {
+        let element = as_object(value)?;
+        let kind = required_str(element, "type")?;
+        self.element_of_kind(element, kind)
+    }
 
+    fn element_of_kind(&mut self, element: &Map<String, Value>, kind: &str) -> Checked {
         match kind {
             "button" => {
-                let text = self.required(element, "text")?;
-                self.at(Segment::Key("text"), |v| v.text_object(text, 75).map(drop))?;
-                self.optional_max(element, "value", 2_000)?;
-                self.optional_max(element, "url", 3_000)?;
-                self.optional_max(element, "accessibility_label", 75)?;
-                if let Some(style) = element.get("style") {
-                    self.at(Segment::Key("style"), |v| match v.string(style)? {
-                        "primary" | "danger" => Ok(()),
-                        _ => Err(v.fail(Rule::NotOneOf {
+                let mut text = false;
+                self.object(element, |w, key, value| match key {
+                    "text" => {
+                        text = true;
+                        w.text_object(value, 75).map(drop)
+                    }
+                    "value" => w.string_max(value, 2_000),
+                    "url" => w.string_max(value, 3_000),
+                    "accessibility_label" => w.string_max(value, 75),
+                    "style" => match as_str(value)? {
+                        "primary" | "danger" => w.unchecked(value),
+                        _ => Err(ValidationError::new(Rule::NotOneOf {
                             allowed: "primary or danger",
                         })),
-                    })?;
-                }
+                    },
+                    _ => w.element_entry(key, value),
+                })?;
+                require(text, "text")
             }
-            "overflow" => self.options(element, 5)?,
+            "overflow" => self.with_options(element, 5),
             // Slack's checkboxes and radio buttons references: at most 10 options.
-            "checkboxes" | "radio_buttons" => self.options(element, 10)?,
-            kind if kind.ends_with("select") => self.options(element, 100)?,
-            "image" => self.image_source(element)?,
-            _ => {}
+            "checkboxes" | "radio_buttons" => self.with_options(element, 10),
+            kind if kind.ends_with("select") => self.with_options(element, 100),
+            "image" => {
+                let mut image = ImageSource::default();
+                self.object(element, |w, key, value| {
+                    if image.note(key) {
+                        w.image_entry(key, value)
+                    } else {
+                        w.element_entry(key, value)
+                    }
+                })?;
+                image.check()
+            }
+            _ => self.object(element, Self::element_entry),
         }
-        Ok(())
+    }
+
+    /// An entry every interactive element may have.
+    fn element_entry(&mut self, key: &str, value: &Value) -> Checked {
+        match key {
+            "action_id" => self.string_max(value, 255),
+            "placeholder" => self.text_object(value, 150).map(drop),
+            "confirm" => self.object(as_object(value)?, |w, key, value| match key {
+                "title" => w.text_object(value, 100).map(drop),
+                "text" => w.text_object(value, 300).map(drop),
+                "confirm" | "deny" => w.text_object(value, 30).map(drop),
+                _ => w.unchecked(value),
+            }),
+            _ => self.unchecked(value),
+        }
     }
 
     /// A context element is a text object or an image element.
-    fn context_element(&mut self, value: &'a Value) -> Result<(), ValidationError> {
-        match value.get("type").and_then(Value::as_str) {
+    fn context_element(&mut self, value: &Value) -> Checked {
+        let object = as_object(value)?;
+        match object.get("type").and_then(Value::as_str) {
             Some("plain_text" | "mrkdwn") => self.text_object(value, 3_000).map(drop),
-            _ => self.element(value),
+            _ => self.element_of_kind(object, required_str(object, "type")?),
         }
     }
 
-    /// The picture of an image block or element: an `image_url`, unless a `slack_file` stands in
-    /// for it, and the required `alt_text`.
-    fn image_source(&mut self, image: &'a Map<String, Value>) -> Result<(), ValidationError> {
-        if image.get("slack_file").is_none() {
-            self.required_max(image, "image_url", 3_000)?;
-        } else {
-            self.optional_max(image, "image_url", 3_000)?;
+    /// The `image_url`, `alt_text` and `slack_file` of an image block or element.
+    fn image_entry(&mut self, key: &str, value: &Value) -> Checked {
+        match key {
+            "image_url" => self.string_max(value, 3_000),
+            "alt_text" => self.string_max(value, 2_000),
+            _ => self.unchecked(value),
         }
-        self.required_max(image, "alt_text", 2_000)
     }
 
-    fn options(
-        &mut self,
-        element: &'a Map<String, Value>,
-        limit: usize,
-    ) -> Result<(), ValidationError> {
-        if let Some(options) = element.get("options") {
-            self.at(Segment::Key("options"), |v| v.option_list(options, limit))?;
-        }
-        if let Some(groups) = element.get("option_groups") {
-            self.at(Segment::Key("option_groups"), |v| {
-                let list = v.array_max(groups, 100)?;
-                for (i, group) in list.iter().enumerate() {
-                    v.at(Segment::Index(i), |v| {
-                        let group = v.object(group)?;
-                        v.optional_text_object(group, "label", 75)?;
-                        match group.get("options") {
-                            Some(options) => {
-                                v.at(Segment::Key("options"), |v| v.option_list(options, 100))
-                            }
-                            None => Ok(()),
-                        }
-                    })?;
-                }
-                Ok(())
-            })?;
-        }
-        Ok(())
-    }
-
-    fn option_list(&mut self, value: &'a Value, limit: usize) -> Result<(), ValidationError> {
-        let list = self.array_max(value, limit)?;
-        for (i, option) in list.iter().enumerate() {
-            self.at(Segment::Index(i), |v| {
-                let option = v.object(option)?;
-                let text = v.required(option, "text")?;
-                v.at(Segment::Key("text"), |v| v.text_object(text, 75).map(drop))?;
-                v.optional_max(option, "value", 150)?;
-                v.optional_text_object(option, "description", 75)
-            })?;
-        }
-        Ok(())
-    }
-
-    fn optional_confirm(&mut self, element: &'a Map<String, Value>) -> Result<(), ValidationError> {
-        let Some(confirm) = element.get("confirm") else {
-            return Ok(());
-        };
-        self.at(Segment::Key("confirm"), |v| {
-            let confirm = v.object(confirm)?;
-            v.optional_text_object(confirm, "title", 100)?;
-            v.optional_text_object(confirm, "text", 300)?;
-            v.optional_text_object(confirm, "confirm", 30)?;
-            v.optional_text_object(confirm, "deny", 30)
+    /// A menu's `options` (at most `limit`) and `option_groups`.
+    fn with_options(&mut self, element: &Map<String, Value>, limit: usize) -> Checked {
+        self.object(element, |w, key, value| match key {
+            "options" => w.list(value, limit, Self::option),
+            "option_groups" => w.list(value, 100, |w, group| {
+                w.object(as_object(group)?, |w, key, value| match key {
+                    "label" => w.text_object(value, 75).map(drop),
+                    "options" => w.list(value, 100, Self::option),
+                    _ => w.unchecked(value),
+                })
+            }),
+            _ => w.element_entry(key, value),
         })
+    }
+
+    fn option(&mut self, value: &Value) -> Checked {
+        let mut text = false;
+        self.object(as_object(value)?, |w, key, value| match key {
+            "text" => {
+                text = true;
+                w.text_object(value, 75).map(drop)
+            }
+            "value" => w.string_max(value, 150),
+            "description" => w.text_object(value, 75).map(drop),
+            _ => w.unchecked(value),
+        })?;
+        require(text, "text")
     }
 
     /// Checks a text object (`{"type": "plain_text"|"mrkdwn", "text": …}`) and returns its type.
-    /// A bare string is accepted where Slack takes a string (`alt_text`, attachment fields).
-    fn text_object(&mut self, value: &'a Value, limit: usize) -> Result<&'a str, ValidationError> {
-        let object = self.object(value)?;
-        let kind = self.required_str(object, "type")?;
-        let text = self.required(object, "text")?;
-        self.at(Segment::Key("text"), |v| {
-            if v.string_max(text, limit.min(3_000))?.is_empty() {
-                return Err(v.fail(Rule::Empty));
+    fn text_object<'v>(
+        &mut self,
+        value: &'v Value,
+        limit: usize,
+    ) -> Result<&'v str, ValidationError> {
+        let object = as_object(value)?;
+        let mut kind = None;
+        let mut text = false;
+        self.object(object, |w, key, value| match key {
+            "type" => {
+                kind = Some(as_str(value)?);
+                w.unchecked(value)
             }
-            Ok(())
+            "text" => {
+                text = true;
+                if string_max(value, limit.min(3_000))?.is_empty() {
+                    return Err(ValidationError::new(Rule::Empty));
+                }
+                w.unchecked(value)
+            }
+            _ => w.unchecked(value),
         })?;
+        let kind = kind.ok_or_else(|| missing("type"))?;
+        require(text, "text")?;
         Ok(kind)
     }
 
-    fn optional_text_object(
+    /// Writes an object, checking each entry with `entry`; an error gets the entry's key in its
+    /// path.
+    fn object<'v>(
         &mut self,
-        object: &'a Map<String, Value>,
-        key: &'a str,
+        object: &'v Map<String, Value>,
+        mut entry: impl FnMut(&mut Self, &'v str, &'v Value) -> Checked,
+    ) -> Checked {
+        self.out.punct(b'{');
+        for (i, (key, value)) in object.iter().enumerate() {
+            if i > 0 {
+                self.out.punct(b',');
+            }
+            self.out.key(key);
+            entry(self, key, value).map_err(|e| e.under(Segment::Key(key)))?;
+        }
+        self.out.punct(b'}');
+        Ok(())
+    }
+
+    /// Writes an array of at most `limit` items, checking each with `item`; an error gets the
+    /// item's index in its path.
+    fn list<'v>(
+        &mut self,
+        value: &'v Value,
         limit: usize,
-    ) -> Result<(), ValidationError> {
-        match object.get(key) {
-            Some(value) => self.at(Segment::Key(key), |v| v.text_object(value, limit).map(drop)),
-            None => Ok(()),
-        }
-    }
-
-    fn required(
-        &self,
-        object: &'a Map<String, Value>,
-        key: &'a str,
-    ) -> Result<&'a Value, ValidationError> {
-        object
-            .get(key)
-            .ok_or_else(|| ValidationError::new(Rule::Missing).under(Segment::Key(key)))
-    }
-
-    fn required_str(
-        &mut self,
-        object: &'a Map<String, Value>,
-        key: &'a str,
-    ) -> Result<&'a str, ValidationError> {
-        let value = self.required(object, key)?;
-        self.at(Segment::Key(key), |v| v.string(value))
-    }
-
-    fn required_max(
-        &mut self,
-        object: &'a Map<String, Value>,
-        key: &'a str,
-        limit: usize,
-    ) -> Result<(), ValidationError> {
-        let value = self.required(object, key)?;
-        self.at(Segment::Key(key), |v| v.string_max(value, limit).map(drop))
-    }
-
-    fn optional_max(
-        &mut self,
-        object: &'a Map<String, Value>,
-        key: &'a str,
-        limit: usize,
-    ) -> Result<(), ValidationError> {
-        match object.get(key) {
-            Some(value) => self.at(Segment::Key(key), |v| v.string_max(value, limit).map(drop)),
-            None => Ok(()),
-        }
-    }
-
-    fn string(&self, value: &'a Value) -> Result<&'a str, ValidationError> {
-        value.as_str().ok_or_else(|| {
-            self.fail(Rule::WrongType {
-                expected: "a string",
-                found: json_type_name(value),
-            })
-        })
-    }
-
-    /// Checks that a value is a string of at most `limit` characters.
-    fn string_max(&self, value: &'a Value, limit: usize) -> Result<&'a str, ValidationError> {
-        let s = self.string(value)?;
-        // A string of at most `limit` bytes has at most `limit` characters: skip the count.
-        if s.len() <= limit {
-            return Ok(s);
-        }
-        let chars = char_len(s);
-        if chars > limit {
-            return Err(self.fail(Rule::TooLong { chars, limit }));
-        }
-        Ok(s)
-    }
-
-    fn object(&self, value: &'a Value) -> Result<&'a Map<String, Value>, ValidationError> {
-        value.as_object().ok_or_else(|| {
-            self.fail(Rule::WrongType {
-                expected: "an object",
-                found: json_type_name(value),
-            })
-        })
-    }
-
-    fn array_max(&self, value: &'a Value, limit: usize) -> Result<&'a [Value], ValidationError> {
-        let list = value.as_array().ok_or_else(|| {
-            self.fail(Rule::WrongType {
-                expected: "an array",
-                found: json_type_name(value),
-            })
-        })?;
+        mut item: impl FnMut(&mut Self, &'v Value) -> Checked,
+    ) -> Checked {
+        let list = value
+            .as_array()
+            .ok_or_else(|| wrong_type("an array", value))?;
         if list.len() > limit {
-            return Err(self.fail(Rule::TooMany {
+            return Err(ValidationError::new(Rule::TooMany {
                 count: list.len(),
                 limit,
             }));
         }
-        Ok(list)
+        self.out.punct(b'[');
+        for (i, value) in list.iter().enumerate() {
+            if i > 0 {
+                self.out.punct(b',');
+            }
+            item(self, value).map_err(|e| e.under(Segment::Index(i)))?;
+        }
+        self.out.punct(b']');
+        Ok(())
+    }
+
+    fn string_max(&mut self, value: &Value, limit: usize) -> Checked {
+        string_max(value, limit)?;
+        self.out.value(value);
+        Ok(())
+    }
+
+    fn unchecked(&mut self, value: &Value) -> Checked {
+        self.out.value(value);
+        Ok(())
+    }
+}
+
+/// Which of an image's source fields were seen: it needs an `image_url` unless a `slack_file`
+/// stands in for it, and always an `alt_text`.
+#[derive(Default)]
+struct ImageSource {
+    image_url: bool,
+    slack_file: bool,
+    alt_text: bool,
+}
+
+impl ImageSource {
+    /// Notes `key` if it is one of the source fields, and says whether it was.
+    fn note(&mut self, key: &str) -> bool {
+        let seen = match key {
+            "image_url" => &mut self.image_url,
+            "slack_file" => &mut self.slack_file,
+            "alt_text" => &mut self.alt_text,
+            _ => return false,
+        };
+        *seen = true;
+        true
+    }
+
+    fn check(&self) -> Checked {
+        require(self.image_url || self.slack_file, "image_url")?;
+        require(self.alt_text, "alt_text")
+    }
+}
+
+fn require(found: bool, key: &'static str) -> Checked {
+    if found { Ok(()) } else { Err(missing(key)) }
+}
+
+fn missing(key: &str) -> ValidationError {
+    ValidationError::new(Rule::Missing).under(Segment::Key(key))
+}
+
+fn required_str<'v>(object: &'v Map<String, Value>, key: &str) -> Result<&'v str, ValidationError> {
+    let value = object.get(key).ok_or_else(|| missing(key))?;
+    as_str(value).map_err(|e| e.under(Segment::Key(key)))
+}
+
+fn as_str(value: &Value) -> Result<&str, ValidationError> {
+    value.as_str().ok_or_else(|| wrong_type("a string", value))
+}
+
+fn as_object(value: &Value) -> Result<&Map<String, Value>, ValidationError> {
+    value
+        .as_object()
+        .ok_or_else(|| wrong_type("an object", value))
+}
+
+fn wrong_type(expected: &'static str, value: &Value) -> ValidationError {
+    ValidationError::new(Rule::WrongType {
+        expected,
+        found: json_type_name(value),
+    })
+}
+
+/// Checks that a value is a string of at most `limit` characters.
+fn string_max(value: &Value, limit: usize) -> Result<&str, ValidationError> {
+    let s = as_str(value)?;
+    // A string of at most `limit` bytes has at most `limit` characters: skip the count.
+    if s.len() <= limit {
+        return Ok(s);
+    }
+    let chars = char_len(s);
+    if chars > limit {
+        return Err(ValidationError::new(Rule::TooLong { chars, limit }));
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::needs_escape;
+
+    fn escaped_by_json(b: u8) -> bool {
+        b < 0x20 || b == b'"' || b == b'\\'
+    }
+
+    #[test]
+    fn needs_escape_finds_every_byte_json_escapes_at_every_position() {
+        for len in 0..=40 {
+            let clean = vec![b'a'; len];
+            assert!(!needs_escape(&clean), "{len} clean bytes");
+            for at in 0..len {
+                for b in 0..=u8::MAX {
+                    let mut s = clean.clone();
+                    s[at] = b;
+                    assert_eq!(
+                        needs_escape(&s),
+                        escaped_by_json(b),
+                        "byte {b:#x} at {at} of {len}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn needs_escape_is_not_fooled_by_neighbouring_bytes() {
+        // Borrows in the word-wide subtraction must not make a byte look like another.
+        for a in 0..=u8::MAX {
+            for b in 0..=u8::MAX {
+                let s = [b'x', b'x', b'x', a, b, b'x', b'x', b'x', b'x'];
+                assert_eq!(
+                    needs_escape(&s),
+                    escaped_by_json(a) || escaped_by_json(b),
+                    "{a:#x} {b:#x}"
+                );
+            }
+        }
     }
 }

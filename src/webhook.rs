@@ -121,11 +121,13 @@ impl Webhook {
     /// Validates and serializes a payload, typed or raw alike, and builds its delivery.
     fn deliver(&self, payload: &Map<String, Value>, extra: &HeaderMap) -> Result<Delivery, Error> {
         check_reserved(extra)?;
-        if self.config.validate {
-            crate::validate::validate(payload)?;
-        }
-        let mut body = Vec::with_capacity(128);
-        serde_json::to_writer(&mut body, payload).expect("a JSON map always serializes");
+        let body = if self.config.validate {
+            crate::validate::to_vec_validated(payload)?
+        } else {
+            let mut body = Vec::with_capacity(128);
+            serde_json::to_writer(&mut body, payload).expect("a JSON map always serializes");
+            body
+        };
         Ok(Delivery::new(
             self.clone(),
             Bytes::from(body),

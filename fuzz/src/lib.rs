@@ -65,23 +65,30 @@ pub fn webhook_url(data: &[u8]) {
     assert_eq!(visible, segments[..visible.len()], "{shown}");
 }
 
-/// Payload validation and serialization of arbitrary JSON: never panics, and an accepted payload
-/// is sent exactly as given.
+/// Payload validation and serialization of arbitrary JSON: never panics, an accepted payload
+/// is sent exactly as serde_json writes it, and the walk that checks while serializing agrees
+/// with `validate` alone.
 pub fn payload(data: &[u8]) {
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else {
         return;
     };
     let webhook = Webhook::new(test_url());
 
+    let checked_alone = value.as_object().map(slackhook::validate::validate);
     let from_json = Message::from_json(value.clone());
-    match webhook.send_json(&value) {
+    let sent = webhook.send_json(&value);
+    match (&sent, checked_alone) {
+        (Ok(_), Some(Ok(()))) | (Err(Error::NotAnObject { .. }), None) => {}
+        (Err(Error::Invalid(walked)), Some(Err(alone))) => assert_eq!(walked, &alone),
+        (sent, alone) => panic!("send_json gave {sent:?}, validate alone {alone:?}"),
+    }
+    match sent {
         Ok(mut delivery) => {
             let Ok(Step::Transmit(request)) = delivery.poll() else {
                 panic!("a fresh delivery transmits first");
             };
-            let sent: serde_json::Value =
-                serde_json::from_slice(request.body()).expect("the body is JSON");
-            assert_eq!(sent, value);
+            let expected = serde_json::to_vec(&value).expect("JSON serializes");
+            assert_eq!(request.body().as_ref(), expected.as_slice());
             let message = from_json.expect("an accepted payload is an object");
             assert!(
                 webhook.send(&message).is_ok(),
