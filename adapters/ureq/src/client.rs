@@ -16,8 +16,10 @@ use slackhook::{
     Delivery, Error, Message, Step, TransportError, Webhook, WebhookBuilder, WebhookResponse,
     WebhookUrl,
 };
+use ureq::unversioned::transport::DefaultConnector;
 
 use crate::classify::{classify, classify_body};
+use crate::resolver::CachingResolver;
 
 /// The most of a response body that is kept. Slack answers with a few bytes; a proxy's error
 /// page still fits, and anything longer is cut rather than buffered without bound.
@@ -99,6 +101,8 @@ struct Inner {
     timeout: Duration,
     proxy: ProxySettings,
     custom_agent: bool,
+    /// The name cache of the agent the client built itself; `None` with a caller's agent.
+    names: Option<CachingResolver>,
 }
 
 impl WebhookClient {
@@ -122,6 +126,7 @@ impl WebhookClient {
                     timeout: DEFAULT_TIMEOUT,
                     proxy,
                     custom_agent: false,
+                    names: None,
                 }),
             },
         }
@@ -193,6 +198,7 @@ impl WebhookClient {
                         }
                         Err(error) => {
                             debug!("{url}: attempt {attempt}: {error}");
+                            self.forget_names();
                             delivery.handle_error(error, &mut *lock(&self.inner.rng))?;
                         }
                     }
@@ -209,6 +215,14 @@ impl WebhookClient {
                     return Ok(response);
                 }
             }
+        }
+    }
+
+    /// Empties the name cache after a failed attempt: the host may have moved, and a retry
+    /// should not connect to the address that just failed.
+    fn forget_names(&self) {
+        if let Some(names) = &self.inner.names {
+            names.forget();
         }
     }
 
@@ -503,22 +517,28 @@ impl WebhookClientBuilder {
         let webhook = self.webhook.runtime("ureq/3").build()?;
 
         let custom_agent = self.agent.is_some();
-        let agent = match self.agent {
-            Some(agent) => agent,
+        let (agent, names) = match self.agent {
+            Some(agent) => (agent, None),
             None => {
                 let env = |name: &str| std::env::var(name).ok();
                 let proxy = match self.proxy.resolve(&self.url, env)? {
                     Some(address) => Some(to_ureq_proxy(&address)?),
                     None => None,
                 };
-                ureq::Agent::config_builder()
+                let config = ureq::Agent::config_builder()
                     .http_status_as_error(false)
                     .max_redirects(0)
                     .proxy(proxy)
                     .timeout_global(Some(self.timeout))
                     .timeout_connect(Some(self.connect_timeout.min(self.timeout)))
-                    .build()
-                    .new_agent()
+                    .build();
+
+                // ureq resolves the host before every request, pooled connection or not, and
+                // its default resolver spawns a thread per lookup once a timeout is set.
+                let names = CachingResolver::new();
+                let connector = DefaultConnector::default();
+                let agent = ureq::Agent::with_parts(config, connector, names.clone());
+                (agent, Some(names))
             }
         };
 
@@ -532,6 +552,7 @@ impl WebhookClientBuilder {
                 timeout: self.timeout,
                 proxy: self.proxy,
                 custom_agent,
+                names,
             }),
         })
     }

@@ -173,6 +173,11 @@
 //! instant after the probe still makes that send fail, as *maybe delivered*, and it is not
 //! retried by default: the post can never be duplicated by the client.
 //!
+//! ureq looks the host up before every request, even one that reuses a pooled connection. The
+//! client therefore keeps a name's addresses for 30 s, and uses an IP-literal host as it is,
+//! without a lookup; a failed attempt forgets the addresses, so that its retry looks the name up
+//! afresh. A caller-supplied agent resolves names as it was built to.
+//!
 //! ## Logging
 //!
 //! Through the [`log`] facade: each attempt and each wait at debug level, a give-up at warn.
@@ -186,5 +191,6 @@
 
 mod classify;
 mod client;
+mod resolver;
 
 pub use client::{WebhookClient, WebhookClientBuilder};
