@@ -20,6 +20,9 @@ const CONTENT_TYPE: &str = "application/json; charset=utf-8";
 const TIMEOUT: Duration = Duration::from_secs(30);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Set in a client's environment when the ureq clients run with per-attempt timeouts.
+pub const UREQ_TIMEOUTS_VAR: &str = "SLACKHOOK_BENCH_UREQ_TIMEOUTS";
+
 /// A 70-byte text, the same as the core's `send` benchmark.
 const TEXT: &str = "Deploy of api-gateway v2.14.3 to production finished in 4m 12s :rocket";
 
@@ -540,19 +543,45 @@ enum SyncClient {
 
 impl SyncClient {
     fn new(kind: Kind, url: WebhookUrl) -> Self {
-        let client = slackhook_ureq::WebhookClient::new(url.clone());
+        // Both sides use the same agent configuration, so that the ratio is what slackhook
+        // itself costs. By default that is ureq's own default, without timeouts. With
+        // timeouts, ureq sets a socket timeout before each read and write, and a bare agent
+        // also spawns a thread per request for the name lookup, which slackhook's client
+        // avoids with its own resolver.
+        let timeouts = std::env::var_os(UREQ_TIMEOUTS_VAR).is_some();
+        let agent = || {
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .build()
+                .new_agent()
+        };
+        let client = if timeouts {
+            slackhook_ureq::WebhookClient::builder(url.clone())
+                .timeout(TIMEOUT)
+                .connect_timeout(CONNECT_TIMEOUT)
+                .build()
+        } else {
+            slackhook_ureq::WebhookClient::builder(url.clone())
+                .agent(agent())
+                .build()
+        }
+        .expect("the bench's client configuration is valid");
         if kind.is_slackhook() {
             return SyncClient::Slackhook(client);
         }
 
-        // What slackhook's client sets up, without slackhook.
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_global(Some(TIMEOUT))
-            .timeout_connect(Some(CONNECT_TIMEOUT))
-            .build()
-            .new_agent();
+        let agent = if timeouts {
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .timeout_global(Some(TIMEOUT))
+                .timeout_connect(Some(CONNECT_TIMEOUT))
+                .build()
+                .new_agent()
+        } else {
+            agent()
+        };
         SyncClient::Bare {
             agent,
             url: url.expose_secret().to_owned(),

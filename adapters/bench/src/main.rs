@@ -13,7 +13,11 @@
 //! ```text
 //! cargo run --release -p slackhook-bench -- [--messages N] [--rounds R] [--concurrency C]
 //!                                           [--payload text|blocks] [--server minimal|emulator]
+//!                                           [--ureq-timeouts]
 //! ```
+//!
+//! Both ureq clients use ureq's default agent settings, without timeouts, unless
+//! `--ureq-timeouts` gives both slackhook's default of a 30 s timeout per attempt.
 
 mod client;
 mod server;
@@ -22,7 +26,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-use client::{Interleaved, Kind, Measured, Payload, Plan, median};
+use client::{Interleaved, Kind, Measured, Payload, Plan, UREQ_TIMEOUTS_VAR, median};
 
 /// How long one client process may take before it is stopped.
 const CHILD_DEADLINE: Duration = Duration::from_secs(300);
@@ -38,6 +42,7 @@ struct Options {
     concurrency: usize,
     payload: Payload,
     server: server::Kind,
+    ureq_timeouts: bool,
 }
 
 impl Default for Options {
@@ -48,6 +53,7 @@ impl Default for Options {
             concurrency: 64,
             payload: Payload::Text,
             server: server::Kind::Minimal,
+            ureq_timeouts: false,
         }
     }
 }
@@ -75,12 +81,13 @@ fn main() -> ExitCode {
 
 fn usage() -> &'static str {
     "usage: loopback [--messages N] [--rounds R] [--concurrency C] \
-     [--payload text|blocks] [--server minimal|emulator]\n\
+     [--payload text|blocks] [--server minimal|emulator] [--ureq-timeouts]\n\
      \n\
      Sends N messages per run through slackhook's ureq and reqwest clients and through bare\n\
      ureq and reqwest clients, over loopback, R rounds each, then N or more in alternating\n\
      batches, and prints msgs/s, client CPU per message, client peak RSS, TCP connections used,\n\
-     and the ratios slackhook / bare."
+     and the ratios slackhook / bare. Both ureq clients run without timeouts, as ureq's\n\
+     defaults have it, unless --ureq-timeouts gives both a 30 s timeout per attempt."
 }
 
 fn parse_options(args: &[String]) -> Result<Options, String> {
@@ -97,6 +104,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
             "--concurrency" => options.concurrency = number(flag, value()?)?,
             "--payload" => options.payload = value()?.parse()?,
             "--server" => options.server = server_kind(value()?)?,
+            "--ureq-timeouts" => options.ureq_timeouts = true,
             _ => return Err(format!("unknown argument {flag:?}\n\n{}", usage())),
         }
     }
@@ -302,6 +310,7 @@ fn run_child(server: &Server, options: &Options, mode: &str, kind: Kind) -> Resu
         .arg(concurrency.to_string())
         .arg(options.payload.name())
         .env(URL_VAR, &server.url)
+        .envs(options.ureq_timeouts.then_some((UREQ_TIMEOUTS_VAR, "1")))
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot start a client: {e}"))?;
@@ -391,12 +400,17 @@ fn print_machine(options: &Options) {
     println!("machine: {cores} cores, {model}");
     println!(
         "settings: {} messages per run, {} rounds, concurrency {} for reqwest, payload {}, \
-         server {:?}",
+         server {:?}, ureq {}",
         options.messages,
         options.rounds,
         options.concurrency,
         options.payload.name(),
-        options.server
+        options.server,
+        if options.ureq_timeouts {
+            "with 30 s timeouts"
+        } else {
+            "without timeouts"
+        }
     );
 }
 
@@ -517,6 +531,15 @@ mod tests {
         let options = parse_options(&[]).expect("no arguments");
         assert_eq!(options.messages, 3_000);
         assert_eq!(options.concurrency, 64);
+        assert!(!options.ureq_timeouts, "ureq's own default has no timeouts");
+    }
+
+    #[test]
+    fn ureq_timeouts_are_a_flag_that_takes_no_value() {
+        let options = parse_options(&args(&["--ureq-timeouts", "--messages", "10"]))
+            .expect("valid arguments");
+        assert!(options.ureq_timeouts);
+        assert_eq!(options.messages, 10);
     }
 
     #[test]
