@@ -123,7 +123,8 @@ pub trait RetryHandler: fmt::Debug + Send + Sync {
         1
     }
 
-    /// Whether this outcome may be tried again.
+    /// Whether this outcome may be tried again. Never asked about a success (2xx): that is
+    /// final.
     fn can_retry(&self, state: &RetryState, request: &Request<Bytes>, outcome: Outcome<'_>)
     -> bool;
 
