@@ -166,8 +166,9 @@ impl fmt::Display for Thousands {
 
 /// Checks a whole payload against Slack's limits.
 ///
-/// When there are several violations, the one reported is the first in the order the payload
-/// is written out.
+/// When there are several violations, the one reported is the first found: a block's or an
+/// element's `type` first, then the entries of each object in the order they are written, then
+/// the fields that object lacks.
 pub fn validate(payload: &Map<String, Value>) -> Result<(), ValidationError> {
     Walk::new(&mut Discard).payload(payload)
 }
