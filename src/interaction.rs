@@ -302,8 +302,8 @@ impl InteractionPayload {
         &self.kind
     }
 
-    /// Where to reply, when the payload carries a `response_url` (see [`from_form`](Self::from_form)
-    /// for where it is looked for).
+    /// Where to reply, when the payload carries a `response_url` (see
+    /// [`from_form`](Self::from_form) for where it is looked for).
     pub fn response_url(&self) -> Option<&WebhookUrl> {
         self.response_url.as_ref()
     }

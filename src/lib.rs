@@ -40,7 +40,10 @@
 //! #         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1);
 //! #         Ok(self.0)
 //! #     }
-//! #     fn try_fill_bytes(&mut self, d: &mut [u8]) -> Result<(), Self::Error> { d.fill(7); Ok(()) }
+//! #     fn try_fill_bytes(&mut self, d: &mut [u8]) -> Result<(), Self::Error> {
+//! #         d.fill(7);
+//! #         Ok(())
+//! #     }
 //! # }
 //! // Any rand_core RNG will do; jitter is drawn from it only when a retry waits.
 //! let mut rng = SeededRng(42);

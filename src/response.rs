@@ -84,7 +84,8 @@ impl WebhookResponse {
     /// Slack's error, for any answer other than 200.
     ///
     /// Plain-text bodies (`channel_not_found`) and JSON bodies (`{"ok":false,"error":"…"}`) are
-    /// both understood; an empty body falls back to the status (429 is [`SlackError::RateLimited`]).
+    /// both understood; an empty body falls back to the status (429 is
+    /// [`SlackError::RateLimited`]).
     pub fn slack_error(&self) -> Option<SlackError> {
         if self.is_ok() {
             return None;

@@ -26,7 +26,12 @@
 //! struct RetryBadGateway;
 //!
 //! impl RetryHandler for RetryBadGateway {
-//!     fn can_retry(&self, _: &RetryState, _: &http::Request<bytes::Bytes>, outcome: Outcome<'_>) -> bool {
+//!     fn can_retry(
+//!         &self,
+//!         _: &RetryState,
+//!         _: &http::Request<bytes::Bytes>,
+//!         outcome: Outcome<'_>,
+//!     ) -> bool {
 //!         outcome.status() == Some(http::StatusCode::BAD_GATEWAY)
 //!     }
 //!

@@ -76,6 +76,11 @@ const LENGTHS: &[usize] = &[
     0, 1, 30, 31, 50, 51, 75, 76, 150, 151, 200, 201, 255, 256, 2_000, 2_001, 3_000, 3_001,
 ];
 
+/// A string of `chars` characters, half of them two bytes long.
+fn long_text(chars: usize) -> Value {
+    Value::from("é".repeat(chars / 2) + &"x".repeat(chars % 2))
+}
+
 fn leaf() -> impl Strategy<Value = Value> {
     prop_oneof![
         Just(Value::Null),
@@ -83,8 +88,7 @@ fn leaf() -> impl Strategy<Value = Value> {
         any::<i64>().prop_map(Value::from),
         any::<f64>().prop_map(Value::from),
         prop::sample::select(TYPES).prop_map(Value::from),
-        prop::sample::select(LENGTHS)
-            .prop_map(|n| Value::from("é".repeat(n / 2) + &"x".repeat(n % 2))),
+        prop::sample::select(LENGTHS).prop_map(long_text),
         any::<String>().prop_map(Value::from),
         Just(Value::from("tab\tquote\"back\\slash\u{1}\u{7f}\u{2028}")),
     ]
@@ -144,7 +148,7 @@ fn kind(name: &'static str) -> BoxedStrategy<Value> {
 fn short_text() -> BoxedStrategy<Value> {
     prop_oneof![
         8 => "[a-z *_<>@é\"\\\n]{1,24}".prop_map(Value::from),
-        1 => prop::sample::select(LENGTHS).prop_map(|n| Value::from("é".repeat(n / 2) + &"x".repeat(n % 2))),
+        1 => prop::sample::select(LENGTHS).prop_map(long_text),
     ]
     .boxed()
 }
@@ -353,20 +357,26 @@ fn a_full_report_is_sent_byte_for_byte_as_serde_json_writes_it() {
     let payload = json!({
         "text": "Deploy \"api\" \\ done\n\u{1}",
         "unfurl_links": false,
-        "metadata": {"event_type": "deploy", "event_payload": {"n": 1.5e300, "m": -0.0, "k": [1, null]}},
+        "metadata": {
+            "event_type": "deploy",
+            "event_payload": {"n": 1.5e300, "m": -0.0, "k": [1, null]}
+        },
         "blocks": [
             {"type": "header", "text": {"type": "plain_text", "text": "Report", "emoji": true}},
             {"type": "section", "block_id": "b1", "text": {"type": "mrkdwn", "text": "*bold*"},
              "accessory": {"type": "static_select", "action_id": "pick",
                            "placeholder": {"type": "plain_text", "text": "Pick"},
-                           "options": [{"text": {"type": "plain_text", "text": "A"}, "value": "a"}]}},
+                           "options": [
+                               {"text": {"type": "plain_text", "text": "A"}, "value": "a"}
+                           ]}},
             {"type": "section", "fields": [{"type": "mrkdwn", "text": "*Region*\neu"}]},
             {"type": "context", "elements": [
                 {"type": "mrkdwn", "text": "by <@U1>"},
                 {"type": "image", "image_url": "https://example.com/a.png", "alt_text": "a"}
             ]},
             {"type": "actions", "elements": [
-                {"type": "button", "text": {"type": "plain_text", "text": "Roll back"}, "style": "danger",
+                {"type": "button", "style": "danger",
+                 "text": {"type": "plain_text", "text": "Roll back"},
                  "confirm": {"title": {"type": "plain_text", "text": "Sure?"},
                              "text": {"type": "plain_text", "text": "Really"},
                              "confirm": {"type": "plain_text", "text": "Yes"},
@@ -376,7 +386,9 @@ fn a_full_report_is_sent_byte_for_byte_as_serde_json_writes_it() {
             {"type": "input", "label": {"type": "plain_text", "text": "Why"},
              "element": {"type": "plain_text_input"}},
             {"type": "markdown", "text": "**done**"},
-            {"type": "table", "rows": [[{"type": "raw_text", "text": "a"}]], "column_settings": [null]},
+            {"type": "table",
+             "rows": [[{"type": "raw_text", "text": "a"}]],
+             "column_settings": [null]},
             {"type": "divider"},
             {"type": "rich_text", "elements": []}
         ],

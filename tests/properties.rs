@@ -105,7 +105,8 @@ fn webhook(config: &Config) -> Webhook {
 }
 
 proptest! {
-    // Failing cases are kept in proptest-regressions/properties.txt and replayed first on every run.
+    // Failing cases are kept in proptest-regressions/properties.txt and replayed first on every
+    // run.
     #![proptest_config(ProptestConfig {
         failure_persistence: Some(Box::new(
             proptest::test_runner::FileFailurePersistence::Direct(

@@ -1,10 +1,11 @@
 //! One table of faults, run against both HTTP adapters over real loopback sockets.
 //!
 //! Each row says what the emulator does, which retry handlers the client has and whether it
-//! paces its sends, and what must come out: the response status or the error and its *not sent* / *maybe delivered* verdict,
-//! how many requests the emulator saw, and how many messages it accepted. The table is written
-//! once; [`blocking_client_passes_the_fault_matrix`] and [`async_client_passes_the_fault_matrix`]
-//! run every row against `slackhook-ureq` and `slackhook-reqwest`. Rows run a few at a time,
+//! paces its sends, and what must come out: the response status or the error and its
+//! *not sent* / *maybe delivered* verdict, how many requests the emulator saw, and how many
+//! messages it accepted. The table is written once;
+//! [`blocking_client_passes_the_fault_matrix`] and [`async_client_passes_the_fault_matrix`] run
+//! every row against `slackhook-ureq` and `slackhook-reqwest`. Rows run a few at a time,
 //! each against its own emulator, with waits shortened so that the whole matrix takes seconds.
 
 use std::net::TcpListener;

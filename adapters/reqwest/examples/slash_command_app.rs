@@ -17,7 +17,8 @@
 //! (`cargo run -p slackhook-cli -- slash ...`), which also shows the reply it gets back:
 //!
 //! ```text
-//! SLACK_SIGNING_SECRET=... slackhook slash --to http://127.0.0.1:3000/slack/events "/reply-this hello"
+//! SLACK_SIGNING_SECRET=... slackhook slash \
+//!     --to http://127.0.0.1:3000/slack/events "/reply-this hello"
 //! ```
 
 use std::sync::Arc;

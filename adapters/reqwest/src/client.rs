@@ -29,9 +29,9 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 ///
 /// `Clone + Send + Sync` and cheap to clone: clones share one connection pool, one
 /// configuration, one jitter source and one pacer, so one client can serve every task that
-/// posts to the webhook. The futures it returns are `Send`. Each send drives a [`Delivery`] to the end:
-/// every retry decision is the core's, this client only does the I/O and the waiting, with
-/// [`tokio::time::sleep`]; it needs a Tokio runtime with its time driver enabled.
+/// posts to the webhook. The futures it returns are `Send`. Each send drives a [`Delivery`] to
+/// the end: every retry decision is the core's, this client only does the I/O and the waiting,
+/// with [`tokio::time::sleep`]; it needs a Tokio runtime with its time driver enabled.
 ///
 /// ```
 /// use slackhook::Message;

@@ -160,9 +160,10 @@
 //! ## Failures
 //!
 //! A response of any status is `Ok`; `Err` is a validation failure or a turn too far away
-//! (nothing was sent), or a transport failure. [`slackhook::Error::is_not_sent`] tells whether the message can have
-//! reached Slack: a refused connection, a failed name lookup, a connect timeout or a rejected
-//! certificate could not; a reset, a closed connection or a timeout after connecting may have.
+//! (nothing was sent), or a transport failure. [`slackhook::Error::is_not_sent`] tells whether
+//! the message can have reached Slack: a refused connection, a failed name lookup, a connect
+//! timeout or a rejected certificate could not; a reset, a closed connection or a timeout after
+//! connecting may have.
 //! No error and no log line holds the webhook's secret path or the message body.
 //!
 //! ## Connections
