@@ -88,6 +88,7 @@ pub mod blocks;
 mod delivery;
 mod error;
 pub mod interaction;
+mod json;
 mod message;
 pub mod mrkdwn;
 pub mod pacer;

@@ -17,6 +17,7 @@ use std::fmt::{self, Write as _};
 
 use serde_json::{Map, Value};
 
+use crate::json;
 use crate::message::json_type_name;
 
 /// Top-level `text`: Slack truncates beyond this.
@@ -202,74 +203,19 @@ trait Sink {
     fn value(&mut self, value: &Value);
 }
 
-/// Serializes exactly as `serde_json::to_vec` does, byte for byte: strings that need no escape
-/// are copied as they are, and everything else goes through serde_json itself.
+/// Serializes exactly as `serde_json::to_vec` does, byte for byte (see [`json`]).
 impl Sink for Vec<u8> {
     fn punct(&mut self, byte: u8) {
         self.push(byte);
     }
 
     fn key(&mut self, key: &str) {
-        write_str(self, key);
+        json::write_str(self, key);
         self.push(b':');
     }
 
     fn value(&mut self, value: &Value) {
-        match value {
-            Value::String(s) => write_str(self, s),
-            value => {
-                serde_json::to_writer(&mut *self, value).expect("writing to a Vec cannot fail")
-            }
-        }
-    }
-}
-
-/// Writes `s` as a JSON string. Nearly every string in a message needs no escape; those are
-/// copied whole, instead of byte by byte through serde_json's escaper. The rest are left to
-/// serde_json, so that the output never differs from its own.
-fn write_str(out: &mut Vec<u8>, s: &str) {
-    if needs_escape(s.as_bytes()) {
-        serde_json::to_writer(&mut *out, s).expect("writing to a Vec cannot fail");
-    } else {
-        out.reserve(s.len() + 2);
-        out.push(b'"');
-        out.extend_from_slice(s.as_bytes());
-        out.push(b'"');
-    }
-}
-
-/// Whether JSON needs an escape for any byte of `s`: a control character, a quote or a
-/// backslash.
-///
-/// Looks at eight bytes at a time. Message strings are mostly short keys and labels, so the
-/// bytes past the last whole eight are covered by one more read that overlaps the previous
-/// one, rather than by a byte loop.
-fn needs_escape(s: &[u8]) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    // Nonzero exactly when some byte of `x` is below `n` (for n <= 0x80): the subtraction sets
-    // a byte's high bit, and `!x` keeps it only where the byte did not have it already.
-    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
-    let any_in = |x: u64| {
-        below(x, 0x20)
-            | below(x ^ (ONES * u64::from(b'"')), 1)
-            | below(x ^ (ONES * u64::from(b'\\')), 1)
-            != 0
-    };
-    let word = |bytes: &[u8]| u64::from_ne_bytes(bytes.try_into().expect("eight bytes"));
-    let half = |bytes: &[u8]| u64::from(u32::from_ne_bytes(bytes.try_into().expect("four bytes")));
-
-    let n = s.len();
-    if n >= 8 {
-        let mut chunks = s.chunks_exact(8);
-        if chunks.by_ref().any(|chunk| any_in(word(chunk))) {
-            return true;
-        }
-        !chunks.remainder().is_empty() && any_in(word(&s[n - 8..]))
-    } else if n >= 4 {
-        any_in(half(&s[..4]) | half(&s[n - 4..]) << 32)
-    } else {
-        s.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+        json::write_value(self, value);
     }
 }
 
@@ -350,7 +296,7 @@ impl<'o, S: Sink> Walk<'o, S> {
 
     fn block(&mut self, value: &Value) -> Checked {
         let block = as_object(value)?;
-        match required_str(block, "type")? {
+        match kind_of(block)? {
             "section" => self.section(block),
             "header" => {
                 let mut text = false;
@@ -489,7 +435,7 @@ impl<'o, S: Sink> Walk<'o, S> {
 
     fn element(&mut self, value: &Value) -> Checked {
         let element = as_object(value)?;
-        let kind = required_str(element, "type")?;
+        let kind = kind_of(element)?;
         self.element_of_kind(element, kind)
     }
 
@@ -552,9 +498,9 @@ impl<'o, S: Sink> Walk<'o, S> {
     /// A context element is a text object or an image element.
     fn context_element(&mut self, value: &Value) -> Checked {
         let object = as_object(value)?;
-        match object.get("type").and_then(Value::as_str) {
+        match type_entry(object).and_then(Value::as_str) {
             Some("plain_text" | "mrkdwn") => self.text_object(value, 3_000).map(drop),
-            _ => self.element_of_kind(object, required_str(object, "type")?),
+            _ => self.element_of_kind(object, kind_of(object)?),
         }
     }
 
@@ -719,9 +665,19 @@ fn missing(key: &str) -> ValidationError {
     ValidationError::new(Rule::Missing).under(Segment::Key(key))
 }
 
-fn required_str<'v>(object: &'v Map<String, Value>, key: &str) -> Result<&'v str, ValidationError> {
-    let value = object.get(key).ok_or_else(|| missing(key))?;
-    as_str(value).map_err(|e| e.under(Segment::Key(key)))
+/// The `type` of a block or element, which its other rules depend on.
+fn kind_of(object: &Map<String, Value>) -> Result<&str, ValidationError> {
+    let value = type_entry(object).ok_or_else(|| missing("type"))?;
+    as_str(value).map_err(|e| e.under(Segment::Key("type")))
+}
+
+/// The `type` entry of an object. Objects in a message have a handful of keys: a scan that
+/// compares lengths first costs less than the map's ordered search, which compares every key
+/// it passes byte by byte.
+fn type_entry(object: &Map<String, Value>) -> Option<&Value> {
+    object
+        .iter()
+        .find_map(|(key, value)| (key.as_str() == "type").then_some(value))
 }
 
 fn as_str(value: &Value) -> Result<&str, ValidationError> {
@@ -753,47 +709,4 @@ fn string_max(value: &Value, limit: usize) -> Result<&str, ValidationError> {
         return Err(ValidationError::new(Rule::TooLong { chars, limit }));
     }
     Ok(s)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::needs_escape;
-
-    fn escaped_by_json(b: u8) -> bool {
-        b < 0x20 || b == b'"' || b == b'\\'
-    }
-
-    #[test]
-    fn needs_escape_finds_every_byte_json_escapes_at_every_position() {
-        for len in 0..=40 {
-            let clean = vec![b'a'; len];
-            assert!(!needs_escape(&clean), "{len} clean bytes");
-            for at in 0..len {
-                for b in 0..=u8::MAX {
-                    let mut s = clean.clone();
-                    s[at] = b;
-                    assert_eq!(
-                        needs_escape(&s),
-                        escaped_by_json(b),
-                        "byte {b:#x} at {at} of {len}"
-                    );
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn needs_escape_is_not_fooled_by_neighbouring_bytes() {
-        // Borrows in the word-wide subtraction must not make a byte look like another.
-        for a in 0..=u8::MAX {
-            for b in 0..=u8::MAX {
-                let s = [b'x', b'x', b'x', a, b, b'x', b'x', b'x', b'x'];
-                assert_eq!(
-                    needs_escape(&s),
-                    escaped_by_json(a) || escaped_by_json(b),
-                    "{a:#x} {b:#x}"
-                );
-            }
-        }
-    }
 }

@@ -125,7 +125,7 @@ impl Webhook {
             crate::validate::to_vec_validated(payload)?
         } else {
             let mut body = Vec::with_capacity(128);
-            serde_json::to_writer(&mut body, payload).expect("a JSON map always serializes");
+            crate::json::write_object(&mut body, payload);
             body
         };
         Ok(Delivery::new(
