@@ -28,8 +28,15 @@ pub(crate) fn write_value(out: &mut Vec<u8>, value: &Value) {
     }
 }
 
+/// A JSON object's bytes, as `serde_json::to_vec` writes them.
+pub(crate) fn object_to_vec(entries: &Map<String, Value>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(128);
+    write_object(&mut out, entries);
+    out
+}
+
 /// [`write_value`] for an object.
-pub(crate) fn write_object(out: &mut Vec<u8>, entries: &Map<String, Value>) {
+fn write_object(out: &mut Vec<u8>, entries: &Map<String, Value>) {
     out.push(b'{');
     for (i, (key, item)) in entries.iter().enumerate() {
         if i > 0 {

@@ -124,9 +124,7 @@ impl Webhook {
         let body = if self.config.validate {
             crate::validate::to_vec_validated(payload)?
         } else {
-            let mut body = Vec::with_capacity(128);
-            crate::json::write_object(&mut body, payload);
-            body
+            crate::json::object_to_vec(payload)
         };
         Ok(Delivery::new(
             self.clone(),

@@ -549,41 +549,31 @@ impl SyncClient {
         // also spawns a thread per request for the name lookup, which slackhook's client
         // avoids with its own resolver.
         let timeouts = std::env::var_os(UREQ_TIMEOUTS_VAR).is_some();
-        let agent = || {
-            ureq::Agent::config_builder()
-                .http_status_as_error(false)
-                .max_redirects(0)
-                .build()
-                .new_agent()
-        };
+        let bare_agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(timeouts.then_some(TIMEOUT))
+            .timeout_connect(timeouts.then_some(CONNECT_TIMEOUT))
+            .build()
+            .new_agent();
+        // With timeouts, slackhook's own agent and resolver; without, the bare agent's settings.
+        let client = slackhook_ureq::WebhookClient::builder(url.clone())
+            .timeout(TIMEOUT)
+            .connect_timeout(CONNECT_TIMEOUT);
         let client = if timeouts {
-            slackhook_ureq::WebhookClient::builder(url.clone())
-                .timeout(TIMEOUT)
-                .connect_timeout(CONNECT_TIMEOUT)
-                .build()
+            client
         } else {
-            slackhook_ureq::WebhookClient::builder(url.clone())
-                .agent(agent())
-                .build()
-        }
-        .expect("the bench's client configuration is valid");
+            client.agent(bare_agent.clone())
+        };
+        let client = client
+            .build()
+            .expect("the bench's client configuration is valid");
         if kind.is_slackhook() {
             return SyncClient::Slackhook(client);
         }
 
-        let agent = if timeouts {
-            ureq::Agent::config_builder()
-                .http_status_as_error(false)
-                .max_redirects(0)
-                .timeout_global(Some(TIMEOUT))
-                .timeout_connect(Some(CONNECT_TIMEOUT))
-                .build()
-                .new_agent()
-        } else {
-            agent()
-        };
         SyncClient::Bare {
-            agent,
+            agent: bare_agent,
             url: url.expose_secret().to_owned(),
             user_agent: user_agent(client.webhook()),
         }
