@@ -228,11 +228,13 @@ fn print_ratios() {
                 Box::new(|| drop(black_box(webhook.send(black_box(&message))))),
             ));
         }
+        // Each part is paired with the baseline afresh, so it is printed with that round's
+        // baseline: the machine's load may have moved since the line above.
         for (label, part) in parts {
             let paired = support::paired(Duration::from_secs(2), bare_request, part);
             println!(
-                "    {label:<28} {:>8.0} ns  ratio {:.3}",
-                paired.candidate_ns, paired.ratio
+                "    {label:<28} {:>8.0} ns  (bare {:>6.0} ns)  ratio {:.3}",
+                paired.candidate_ns, paired.baseline_ns, paired.ratio
             );
         }
     }

@@ -13,13 +13,17 @@
 //! ```text
 //! cargo run --release -p slackhook-bench -- [--messages N] [--rounds R] [--concurrency C]
 //!                                           [--payload text|blocks] [--server minimal|emulator]
-//!                                           [--ureq-timeouts]
+//!                                           [--ureq-timeouts] [--no-pin]
 //! ```
 //!
 //! Both ureq clients use ureq's default agent settings, without timeouts, unless
 //! `--ureq-timeouts` gives both slackhook's default of a 30 s timeout per attempt.
+//!
+//! On two or more cores the server runs on cores of its own and the clients on the others (see
+//! [`cores`]); `--no-pin` leaves the placement to the scheduler.
 
 mod client;
+mod cores;
 mod server;
 
 use std::io::{BufRead, BufReader, Write};
@@ -27,6 +31,7 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use client::{Interleaved, Kind, Measured, Payload, Plan, UREQ_TIMEOUTS_VAR, median};
+use cores::{CPUS_VAR, Split};
 
 /// How long one client process may take before it is stopped.
 const CHILD_DEADLINE: Duration = Duration::from_secs(300);
@@ -43,6 +48,7 @@ struct Options {
     payload: Payload,
     server: server::Kind,
     ureq_timeouts: bool,
+    pin: bool,
 }
 
 impl Default for Options {
@@ -54,6 +60,7 @@ impl Default for Options {
             payload: Payload::Text,
             server: server::Kind::Minimal,
             ureq_timeouts: false,
+            pin: true,
         }
     }
 }
@@ -61,9 +68,9 @@ impl Default for Options {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("--serve") => serve(&args[1..]),
-        Some("--client") => client(&args[1..], false),
-        Some("--interleave") => client(&args[1..], true),
+        Some("--serve") => cores::pin_from_env().and_then(|()| serve(&args[1..])),
+        Some("--client") => cores::pin_from_env().and_then(|()| client(&args[1..], false)),
+        Some("--interleave") => cores::pin_from_env().and_then(|()| client(&args[1..], true)),
         Some("--help" | "-h") => {
             println!("{}", usage());
             Ok(())
@@ -81,13 +88,15 @@ fn main() -> ExitCode {
 
 fn usage() -> &'static str {
     "usage: loopback [--messages N] [--rounds R] [--concurrency C] \
-     [--payload text|blocks] [--server minimal|emulator] [--ureq-timeouts]\n\
+     [--payload text|blocks] [--server minimal|emulator] [--ureq-timeouts] [--no-pin]\n\
      \n\
      Sends N messages per run through slackhook's ureq and reqwest clients and through bare\n\
      ureq and reqwest clients, over loopback, R rounds each, then N or more in alternating\n\
      batches, and prints msgs/s, client CPU per message, client peak RSS, TCP connections used,\n\
      and the ratios slackhook / bare. Both ureq clients run without timeouts, as ureq's\n\
-     defaults have it, unless --ureq-timeouts gives both a 30 s timeout per attempt."
+     defaults have it, unless --ureq-timeouts gives both a 30 s timeout per attempt. The\n\
+     server runs on cores of its own and the clients on the others, unless --no-pin leaves\n\
+     that to the scheduler."
 }
 
 fn parse_options(args: &[String]) -> Result<Options, String> {
@@ -105,6 +114,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
             "--payload" => options.payload = value()?.parse()?,
             "--server" => options.server = server_kind(value()?)?,
             "--ureq-timeouts" => options.ureq_timeouts = true,
+            "--no-pin" => options.pin = false,
             _ => return Err(format!("unknown argument {flag:?}\n\n{}", usage())),
         }
     }
@@ -166,16 +176,21 @@ struct Server {
     stdin: ChildStdin,
     stdout: BufReader<ChildStdout>,
     url: String,
+    /// The cores its clients are to run on, when the server runs on others.
+    client_cores: Option<String>,
 }
 
 impl Server {
-    fn start(kind: server::Kind) -> Result<Self, String> {
+    /// Starts the server, on the split's server cores if there is a split.
+    fn start(kind: server::Kind, split: Option<&Split>) -> Result<Self, String> {
         let kind = match kind {
             server::Kind::Minimal => "minimal",
             server::Kind::Emulator => "emulator",
         };
+        let server_cores = split.map(|split| (CPUS_VAR, cores::to_list(&split.server)));
         let mut child = Command::new(current_exe()?)
             .args(["--serve", kind])
+            .envs(server_cores)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -197,6 +212,7 @@ impl Server {
             stdin,
             stdout,
             url,
+            client_cores: split.map(|split| cores::to_list(&split.clients)),
         })
     }
 
@@ -311,6 +327,7 @@ fn run_child(server: &Server, options: &Options, mode: &str, kind: Kind) -> Resu
         .arg(options.payload.name())
         .env(URL_VAR, &server.url)
         .envs(options.ureq_timeouts.then_some((UREQ_TIMEOUTS_VAR, "1")))
+        .envs(server.client_cores.as_ref().map(|list| (CPUS_VAR, list)))
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot start a client: {e}"))?;
@@ -344,8 +361,13 @@ fn run_child(server: &Server, options: &Options, mode: &str, kind: Kind) -> Resu
 }
 
 fn benchmark(options: &Options) -> Result<(), String> {
-    print_machine(options);
-    let mut server = Server::start(options.server)?;
+    let split = if options.pin {
+        Split::of_this_process()?
+    } else {
+        None
+    };
+    print_machine(options, split.as_ref());
+    let mut server = Server::start(options.server, split.as_ref())?;
 
     let mut runs: Vec<(Kind, usize, Run)> = Vec::new();
     let pairs = [
@@ -386,7 +408,7 @@ fn benchmark(options: &Options) -> Result<(), String> {
     Ok(())
 }
 
-fn print_machine(options: &Options) {
+fn print_machine(options: &Options, split: Option<&Split>) {
     let cores = std::thread::available_parallelism().map_or(0, usize::from);
     let model = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -412,6 +434,14 @@ fn print_machine(options: &Options) {
             "without timeouts"
         }
     );
+    match split {
+        Some(split) => println!(
+            "cores: server on {}, clients on {}",
+            cores::to_list(&split.server),
+            cores::to_list(&split.clients)
+        ),
+        None => println!("cores: server and clients where the scheduler puts them"),
+    }
 }
 
 fn print_report(
@@ -532,6 +562,7 @@ mod tests {
         assert_eq!(options.messages, 3_000);
         assert_eq!(options.concurrency, 64);
         assert!(!options.ureq_timeouts, "ureq's own default has no timeouts");
+        assert!(options.pin, "the server gets cores of its own");
     }
 
     #[test]
@@ -540,6 +571,12 @@ mod tests {
             .expect("valid arguments");
         assert!(options.ureq_timeouts);
         assert_eq!(options.messages, 10);
+    }
+
+    #[test]
+    fn no_pin_leaves_the_cores_to_the_scheduler() {
+        let options = parse_options(&args(&["--no-pin"])).expect("valid arguments");
+        assert!(!options.pin);
     }
 
     #[test]
