@@ -190,7 +190,7 @@ impl WebhookClient {
                     let attempt = delivery.attempts();
                     let _in_flight = self.enter_window();
                     self.wait_for_slot(&mut delivery)?;
-                    match transmit(agent, request) {
+                    match transmit(agent, self.inner.custom_agent, request) {
                         Ok(response) => {
                             debug!("{url}: attempt {attempt}: status {}", response.status());
                             self.inner.pacer.handle_response(Instant::now(), &response);
@@ -260,20 +260,28 @@ impl WebhookClient {
 }
 
 /// One HTTP exchange: no redirects followed, every status returned as a response.
+///
+/// The agent the client builds itself is configured so already. A caller's agent gets the two
+/// settings on each request, so that it can neither turn statuses into errors without headers
+/// nor follow a redirect that takes the message elsewhere; that copies the agent's whole
+/// configuration into the request, which the client's own agent is spared.
 fn transmit(
     agent: &ureq::Agent,
+    custom_agent: bool,
     request: Request<Bytes>,
 ) -> Result<Response<Bytes>, TransportError> {
     let (parts, body) = request.into_parts();
     let request = Request::from_parts(parts, &body[..]);
 
-    // Set on each request, so that a caller-supplied agent cannot turn statuses into errors
-    // without headers, nor follow a redirect that takes the message elsewhere.
-    let request = agent
-        .configure_request(request)
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build();
+    let request = if custom_agent {
+        agent
+            .configure_request(request)
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build()
+    } else {
+        request
+    };
     let response = agent.run(request).map_err(|e| classify(&e))?;
 
     let (parts, body) = response.into_parts();

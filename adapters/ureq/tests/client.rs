@@ -257,6 +257,23 @@ fn a_callers_agent_is_used_but_cannot_turn_statuses_into_errors_or_follow_redire
 }
 
 #[test]
+fn the_clients_own_agent_returns_statuses_and_follows_no_redirect() {
+    let slack = emulator();
+    let client = WebhookClient::new(slack.webhook_url());
+
+    slack.inject(Fault::status(404, "channel_not_found"));
+    let response = client.send(&Message::text("gone")).expect("a response");
+    assert_eq!(response.status(), 404);
+    assert_eq!(response.body(), "channel_not_found");
+
+    let elsewhere = format!("{}/services/T0/B0/elsewhere", slack.base_url());
+    slack.inject(Fault::redirect(elsewhere));
+    let response = client.send(&Message::text("moved")).expect("a response");
+    assert_eq!(response.status(), 302);
+    assert_eq!(slack.request_count(), 2);
+}
+
+#[test]
 fn clones_share_one_pool_across_threads() {
     let slack = emulator();
     let client = WebhookClient::new(slack.webhook_url());
