@@ -118,6 +118,11 @@ pub enum Rule {
         /// What was found.
         found: &'static str,
     },
+    /// A number is below the least Slack accepts.
+    TooSmall {
+        /// The least whole number Slack accepts.
+        minimum: u64,
+    },
     /// A value is not one of the few Slack accepts.
     NotOneOf {
         /// The accepted values, e.g. `"primary or danger"`.
@@ -144,6 +149,9 @@ impl fmt::Display for Rule {
             ),
             Self::Missing => f.write_str("missing, Slack requires it"),
             Self::WrongType { expected, found } => write!(f, "expected {expected}, found {found}"),
+            Self::TooSmall { minimum } => {
+                write!(f, "must be a whole number of at least {minimum}")
+            }
             Self::NotOneOf { allowed } => write!(f, "must be {allowed}"),
         }
     }
@@ -303,13 +311,7 @@ impl<'o, S: Sink> Walk<'o, S> {
                 self.object(block, |w, key, value| match key {
                     "text" => {
                         text = true;
-                        if w.text_object(value, 150)? != "plain_text" {
-                            let rule = Rule::NotOneOf {
-                                allowed: "plain_text",
-                            };
-                            return Err(ValidationError::new(rule).under(Segment::Key("type")));
-                        }
-                        Ok(())
+                        w.plain_text(value, 150)
                     }
                     _ => w.block_entry(key, value),
                 })?;
@@ -350,11 +352,24 @@ impl<'o, S: Sink> Walk<'o, S> {
                 })?;
                 require(text, "text")
             }
-            "video" => self.object(block, |w, key, value| match key {
-                "title" | "description" => w.text_object(value, 200).map(drop),
-                "author_name" => w.string_max(value, 50),
-                _ => w.block_entry(key, value),
-            }),
+            "video" => {
+                let mut video = VideoFields::default();
+                self.object(block, |w, key, value| match key {
+                    "title" => {
+                        video.note(key);
+                        w.plain_text(value, 200)
+                    }
+                    "description" => w.plain_text(value, 200),
+                    "author_name" => w.string_max(value, 50),
+                    "video_url" | "thumbnail_url" | "alt_text" => {
+                        video.note(key);
+                        as_str(value)?;
+                        w.unchecked(value)
+                    }
+                    _ => w.block_entry(key, value),
+                })?;
+                video.check()
+            }
             // Slack's table block reference: at most 100 rows of at most 20 cells, and at most
             // 20 column settings.
             "table" => {
@@ -513,10 +528,20 @@ impl<'o, S: Sink> Walk<'o, S> {
         }
     }
 
-    /// A menu's `options` (at most `limit`) and `option_groups`.
+    /// A menu's `options` (at most `limit`), `option_groups`, and for a multi-select the
+    /// `max_selected_items`.
     fn with_options(&mut self, element: &Map<String, Value>, limit: usize) -> Checked {
         self.object(element, |w, key, value| match key {
             "options" => w.list(value, limit, Self::option),
+            "max_selected_items" => {
+                if value.as_u64().is_some_and(|max| max >= 1) {
+                    return w.unchecked(value);
+                }
+                if !value.is_number() {
+                    return Err(wrong_type("a number", value));
+                }
+                Err(ValidationError::new(Rule::TooSmall { minimum: 1 }))
+            }
             "option_groups" => w.list(value, 100, |w, group| {
                 w.object(as_object(group)?, |w, key, value| match key {
                     "label" => w.text_object(value, 75).map(drop),
@@ -540,6 +565,17 @@ impl<'o, S: Sink> Walk<'o, S> {
             _ => w.unchecked(value),
         })?;
         require(text, "text")
+    }
+
+    /// Checks a text object that Slack requires to be `plain_text`.
+    fn plain_text(&mut self, value: &Value, limit: usize) -> Checked {
+        if self.text_object(value, limit)? == "plain_text" {
+            return Ok(());
+        }
+        let rule = Rule::NotOneOf {
+            allowed: "plain_text",
+        };
+        Err(ValidationError::new(rule).under(Segment::Key("type")))
     }
 
     /// Checks a text object (`{"type": "plain_text"|"mrkdwn", "text": …}`) and returns its type.
@@ -653,6 +689,35 @@ impl ImageSource {
 
     fn check(&self) -> Checked {
         require(self.image_url || self.slack_file, "image_url")?;
+        require(self.alt_text, "alt_text")
+    }
+}
+
+/// Which of a video block's required fields were seen.
+#[derive(Default)]
+struct VideoFields {
+    title: bool,
+    video_url: bool,
+    thumbnail_url: bool,
+    alt_text: bool,
+}
+
+impl VideoFields {
+    fn note(&mut self, key: &str) {
+        match key {
+            "title" => self.title = true,
+            "video_url" => self.video_url = true,
+            "thumbnail_url" => self.thumbnail_url = true,
+            "alt_text" => self.alt_text = true,
+            _ => {}
+        }
+    }
+
+    /// The missing fields are reported in the order Slack's reference lists them.
+    fn check(&self) -> Checked {
+        require(self.title, "title")?;
+        require(self.video_url, "video_url")?;
+        require(self.thumbnail_url, "thumbnail_url")?;
         require(self.alt_text, "alt_text")
     }
 }

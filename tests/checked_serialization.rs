@@ -40,6 +40,9 @@ const KEYS: &[&str] = &[
     "column_settings",
     "description",
     "author_name",
+    "video_url",
+    "thumbnail_url",
+    "max_selected_items",
     "accessibility_label",
     "delete_original",
     "emoji",
@@ -64,6 +67,7 @@ const TYPES: &[&str] = &[
     "checkboxes",
     "radio_buttons",
     "static_select",
+    "multi_users_select",
     "plain_text",
     "mrkdwn",
     "primary",
@@ -198,11 +202,22 @@ fn element() -> BoxedStrategy<Value> {
             (
                 "type",
                 mostly(
-                    prop::sample::select(&["static_select", "overflow", "checkboxes"][..])
-                        .prop_map(Value::from)
+                    prop::sample::select(
+                        &[
+                            "static_select",
+                            "multi_static_select",
+                            "overflow",
+                            "checkboxes"
+                        ][..]
+                    )
+                    .prop_map(Value::from)
                 )
             ),
             ("placeholder", text_object()),
+            (
+                "max_selected_items",
+                mostly((0..4u64).prop_map(Value::from))
+            ),
             ("options", list(option(), 7)),
             (
                 "option_groups",
@@ -267,6 +282,9 @@ fn block() -> BoxedStrategy<Value> {
         fields(vec![
             ("type", kind("video")),
             ("title", text_object()),
+            ("video_url", short_text()),
+            ("thumbnail_url", short_text()),
+            ("alt_text", short_text()),
             ("author_name", short_text())
         ]),
         fields(vec![

@@ -290,6 +290,77 @@ fn video_fields_are_limited() {
 }
 
 #[test]
+fn a_video_needs_its_four_fields_and_plain_text() {
+    let full = json!({"type": "video", "title": text("plain_text", 1), "video_url": "u",
+        "thumbnail_url": "t", "alt_text": "a"});
+    for field in ["title", "video_url", "thumbnail_url", "alt_text"] {
+        let mut block = full.clone();
+        block.as_object_mut().expect("object").remove(field);
+        assert_eq!(
+            check(with_block(block)),
+            Err(format!("blocks[1].{field}: missing, Slack requires it"))
+        );
+    }
+
+    let mut block = full.clone();
+    block["description"] = text("mrkdwn", 5);
+    assert_eq!(
+        check(with_block(block)),
+        Err("blocks[1].description.type: must be plain_text".into())
+    );
+    let mut block = full;
+    block["video_url"] = json!(7);
+    assert_eq!(
+        check(with_block(block)),
+        Err("blocks[1].video_url: expected a string, found a number".into())
+    );
+}
+
+#[test]
+fn a_multi_select_allows_at_least_one_item() {
+    let select = |max: Value| {
+        with_block(
+            json!({"type": "section", "text": text("mrkdwn", 1), "accessory":
+            {"type": "multi_users_select", "max_selected_items": max}}),
+        )
+    };
+    assert_eq!(check(select(json!(1))), Ok(()));
+    assert_eq!(check(select(json!(25))), Ok(()));
+    for bad in [json!(0), json!(-2), json!(1.5)] {
+        assert_eq!(
+            check(select(bad)),
+            Err(
+                "blocks[1].accessory.max_selected_items: must be a whole number of at least 1"
+                    .into()
+            )
+        );
+    }
+    assert_eq!(
+        check(select(json!("3"))),
+        Err("blocks[1].accessory.max_selected_items: expected a number, found a string".into())
+    );
+}
+
+#[test]
+fn a_typed_multi_select_of_zero_items_is_refused_before_sending() {
+    use slackhook::blocks::{MultiUsersSelect, Section};
+    use slackhook::{Error, Message, Webhook};
+
+    let url = "https://hooks.slack.com/services/T000/B000/secret"
+        .parse()
+        .expect("a URL");
+    let select = MultiUsersSelect::new().with_max_selected_items(0);
+    let message = Message::text("Pick reviewers")
+        .with_blocks([Section::mrkdwn("Pick").with_accessory(select)]);
+    match Webhook::new(url).send(&message) {
+        Err(Error::Invalid(error)) => {
+            assert_eq!(error.rule(), &Rule::TooSmall { minimum: 1 });
+        }
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+#[test]
 fn empty_text_objects_are_rejected() {
     let block = json!({"type": "section", "text": text("mrkdwn", 0)});
     assert_eq!(
