@@ -16,6 +16,9 @@
 //!                                           [--ureq-timeouts] [--no-pin]
 //! ```
 //!
+//! Each run measures a 70-byte text and then a message of 50 blocks, each with its own report;
+//! `--payload` picks one.
+//!
 //! Both ureq clients use ureq's default agent settings, without timeouts, unless
 //! `--ureq-timeouts` gives both slackhook's default of a 30 s timeout per attempt.
 //!
@@ -45,7 +48,8 @@ struct Options {
     messages: usize,
     rounds: usize,
     concurrency: usize,
-    payload: Payload,
+    /// Each payload gets its own rounds and report, in this order.
+    payloads: Vec<Payload>,
     server: server::Kind,
     ureq_timeouts: bool,
     pin: bool,
@@ -57,7 +61,7 @@ impl Default for Options {
             messages: 3_000,
             rounds: 3,
             concurrency: 64,
-            payload: Payload::Text,
+            payloads: vec![Payload::Text, Payload::Blocks],
             server: server::Kind::Minimal,
             ureq_timeouts: false,
             pin: true,
@@ -92,7 +96,7 @@ fn usage() -> &'static str {
      \n\
      Sends N messages per run through slackhook's ureq and reqwest clients and through bare\n\
      ureq and reqwest clients, over loopback, R rounds each, then N or more in alternating\n\
-     batches, and prints msgs/s, client CPU per message, client peak RSS, TCP connections used,\n\
+     batches, for a 70-byte text and then 50 blocks (or the one --payload names), and prints msgs/s, client CPU per message, client peak RSS, TCP connections used,\n\
      and the ratios slackhook / bare. Both ureq clients run without timeouts, as ureq's\n\
      defaults have it, unless --ureq-timeouts gives both a 30 s timeout per attempt. The\n\
      server runs on cores of its own and the clients on the others, unless --no-pin leaves\n\
@@ -111,7 +115,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
             "--messages" => options.messages = number(flag, value()?)?,
             "--rounds" => options.rounds = number(flag, value()?)?,
             "--concurrency" => options.concurrency = number(flag, value()?)?,
-            "--payload" => options.payload = value()?.parse()?,
+            "--payload" => options.payloads = vec![value()?.parse()?],
             "--server" => options.server = server_kind(value()?)?,
             "--ureq-timeouts" => options.ureq_timeouts = true,
             "--no-pin" => options.pin = false,
@@ -268,9 +272,14 @@ impl Run {
     }
 }
 
-fn run_client(server: &mut Server, options: &Options, kind: Kind) -> Result<Run, String> {
+fn run_client(
+    server: &mut Server,
+    options: &Options,
+    payload: Payload,
+    kind: Kind,
+) -> Result<Run, String> {
     let before = server.connections()?;
-    let output = run_child(server, options, "--client", kind)?;
+    let output = run_child(server, options, payload, "--client", kind)?;
     let after = server.connections()?;
 
     let measured = output
@@ -287,9 +296,10 @@ fn run_client(server: &mut Server, options: &Options, kind: Kind) -> Result<Run,
 fn run_interleaved(
     server: &mut Server,
     options: &Options,
+    payload: Payload,
     kind: Kind,
 ) -> Result<Interleaved, String> {
-    let output = run_child(server, options, "--interleave", kind)?;
+    let output = run_child(server, options, payload, "--interleave", kind)?;
     let interleaved = output
         .lines()
         .find_map(Interleaved::from_line)
@@ -309,7 +319,13 @@ fn check_errors(kind: Kind, errors: usize) -> Result<(), String> {
 }
 
 /// Runs a client process to the end and returns what it printed.
-fn run_child(server: &Server, options: &Options, mode: &str, kind: Kind) -> Result<String, String> {
+fn run_child(
+    server: &Server,
+    options: &Options,
+    payload: Payload,
+    mode: &str,
+    kind: Kind,
+) -> Result<String, String> {
     let concurrency = if kind.is_concurrent() {
         options.concurrency
     } else {
@@ -324,7 +340,7 @@ fn run_child(server: &Server, options: &Options, mode: &str, kind: Kind) -> Resu
         .arg(options.messages.to_string())
         .arg(warmup.to_string())
         .arg(concurrency.to_string())
-        .arg(options.payload.name())
+        .arg(payload.name())
         .env(URL_VAR, &server.url)
         .envs(options.ureq_timeouts.then_some((UREQ_TIMEOUTS_VAR, "1")))
         .envs(server.client_cores.as_ref().map(|list| (CPUS_VAR, list)))
@@ -368,41 +384,49 @@ fn benchmark(options: &Options) -> Result<(), String> {
     };
     print_machine(options, split.as_ref());
     let mut server = Server::start(options.server, split.as_ref())?;
+    let result = options
+        .payloads
+        .iter()
+        .try_for_each(|&payload| measure(&mut server, options, payload));
+    server.stop();
+    result
+}
 
+/// The rounds, the interleaved runs and the report for one payload.
+fn measure(server: &mut Server, options: &Options, payload: Payload) -> Result<(), String> {
+    println!();
+    println!("payload {}:", payload.name());
     let mut runs: Vec<(Kind, usize, Run)> = Vec::new();
     let pairs = [
         (Kind::UreqBare, Kind::UreqSlackhook),
         (Kind::ReqwestBare, Kind::ReqwestSlackhook),
     ];
-    let result = (|| {
-        for round in 0..options.rounds {
-            for (bare, slackhook) in pairs {
-                // Alternate which goes first, so that neither always meets a warmer machine.
-                let order = if round % 2 == 0 {
-                    [bare, slackhook]
-                } else {
-                    [slackhook, bare]
-                };
-                for kind in order {
-                    let run = run_client(&mut server, options, kind)?;
-                    eprintln!(
-                        "round {} {:<18} {:>9.0} msgs/s {:>7.1} us cpu/msg",
-                        round + 1,
-                        kind.name(),
-                        run.msgs_per_sec(),
-                        run.cpu_us_per_msg()
-                    );
-                    runs.push((kind, round, run));
-                }
+    for round in 0..options.rounds {
+        for (bare, slackhook) in pairs {
+            // Alternate which goes first, so that neither always meets a warmer machine.
+            let order = if round % 2 == 0 {
+                [bare, slackhook]
+            } else {
+                [slackhook, bare]
+            };
+            for kind in order {
+                let run = run_client(server, options, payload, kind)?;
+                eprintln!(
+                    "{} round {} {:<18} {:>9.0} msgs/s {:>7.1} us cpu/msg",
+                    payload.name(),
+                    round + 1,
+                    kind.name(),
+                    run.msgs_per_sec(),
+                    run.cpu_us_per_msg()
+                );
+                runs.push((kind, round, run));
             }
         }
-        pairs
-            .iter()
-            .map(|(bare, _)| run_interleaved(&mut server, options, *bare))
-            .collect::<Result<Vec<_>, String>>()
-    })();
-    server.stop();
-    let interleaved = result?;
+    }
+    let interleaved = pairs
+        .iter()
+        .map(|(bare, _)| run_interleaved(server, options, payload, *bare))
+        .collect::<Result<Vec<_>, String>>()?;
 
     print_report(options, &runs, &pairs, &interleaved);
     Ok(())
@@ -421,12 +445,17 @@ fn print_machine(options: &Options, split: Option<&Split>) {
         .unwrap_or_else(|| "unknown cpu".into());
     println!("machine: {cores} cores, {model}");
     println!(
-        "settings: {} messages per run, {} rounds, concurrency {} for reqwest, payload {}, \
+        "settings: {} messages per run, {} rounds, concurrency {} for reqwest, payloads {}, \
          server {:?}, ureq {}",
         options.messages,
         options.rounds,
         options.concurrency,
-        options.payload.name(),
+        options
+            .payloads
+            .iter()
+            .map(|payload| payload.name())
+            .collect::<Vec<_>>()
+            .join(" and "),
         options.server,
         if options.ureq_timeouts {
             "with 30 s timeouts"
@@ -563,6 +592,7 @@ mod tests {
         assert_eq!(options.concurrency, 64);
         assert!(!options.ureq_timeouts, "ureq's own default has no timeouts");
         assert!(options.pin, "the server gets cores of its own");
+        assert_eq!(options.payloads, [Payload::Text, Payload::Blocks]);
     }
 
     #[test]
@@ -584,7 +614,7 @@ mod tests {
         let options = parse_options(&args(&["--messages", "200", "--payload", "blocks"]))
             .expect("valid arguments");
         assert_eq!(options.messages, 200);
-        assert_eq!(options.payload, Payload::Blocks);
+        assert_eq!(options.payloads, [Payload::Blocks]);
     }
 
     #[test]
