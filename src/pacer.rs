@@ -357,6 +357,7 @@ impl SharedPacer {
         self.started.store(true, Ordering::Release);
     }
 
+    /// Makes room for one more request in flight, until the start is over.
     fn widen(&self) {
         if self.started.load(Ordering::Acquire) {
             return;
@@ -364,9 +365,9 @@ impl SharedPacer {
         let widened = self
             .window
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |w| {
-                Some(w.saturating_mul(2))
+                Some(w.saturating_add(1))
             });
-        if widened.is_ok_and(|before| before.saturating_mul(2) >= STARTED_WINDOW) {
+        if widened.is_ok_and(|before| before.saturating_add(1) >= STARTED_WINDOW) {
             self.started.store(true, Ordering::Release);
         }
     }
@@ -537,7 +538,12 @@ mod tests {
         shared.handle_response(now, &ok());
         let second = shared.enter().expect("the window is two");
         assert!(shared.enter().is_err());
-        drop((first, second));
+
+        // One more per answer, not twice as many: three after two answers.
+        shared.handle_response(now, &ok());
+        let third = shared.enter().expect("the window is three");
+        assert!(shared.enter().is_err(), "the window grew by more than one");
+        drop((first, second, third));
     }
 
     #[test]
