@@ -101,6 +101,9 @@ struct Inner {
     timeout: Duration,
     proxy: ProxySettings,
     custom_agent: bool,
+    /// Whether each request must be told to return every status and follow no redirect: the
+    /// agent is a caller's, configured otherwise.
+    configure_each_request: bool,
     /// The name cache of the agent the client built itself; `None` with a caller's agent.
     names: Option<CachingResolver>,
 }
@@ -126,6 +129,7 @@ impl WebhookClient {
                     timeout: DEFAULT_TIMEOUT,
                     proxy,
                     custom_agent: false,
+                    configure_each_request: false,
                     names: None,
                 }),
             },
@@ -190,7 +194,7 @@ impl WebhookClient {
                     let attempt = delivery.attempts();
                     let _in_flight = self.enter_window();
                     self.wait_for_slot(&mut delivery)?;
-                    match transmit(agent, self.inner.custom_agent, request) {
+                    match transmit(agent, self.inner.configure_each_request, request) {
                         Ok(response) => {
                             debug!("{url}: attempt {attempt}: status {}", response.status());
                             self.inner.pacer.handle_response(Instant::now(), &response);
@@ -261,19 +265,19 @@ impl WebhookClient {
 
 /// One HTTP exchange: no redirects followed, every status returned as a response.
 ///
-/// The agent the client builds itself is configured so already. A caller's agent gets the two
-/// settings on each request, so that it can neither turn statuses into errors without headers
-/// nor follow a redirect that takes the message elsewhere; that copies the agent's whole
-/// configuration into the request, which the client's own agent is spared.
+/// An agent configured so (the client's own, or a caller's set up alike) sends the request as
+/// it is. Any other agent gets the two settings on the request, so that it can neither turn
+/// statuses into errors without headers nor follow a redirect that takes the message
+/// elsewhere; that copies the agent's whole configuration into each request.
 fn transmit(
     agent: &ureq::Agent,
-    custom_agent: bool,
+    configure_each_request: bool,
     request: Request<Bytes>,
 ) -> Result<Response<Bytes>, TransportError> {
     let (parts, body) = request.into_parts();
     let request = Request::from_parts(parts, &body[..]);
 
-    let request = if custom_agent {
+    let request = if configure_each_request {
         agent
             .configure_request(request)
             .http_status_as_error(false)
@@ -475,8 +479,9 @@ impl WebhookClientBuilder {
     /// The agent's own timeouts, proxy and TLS settings then apply, and
     /// [`timeout`](Self::timeout), [`connect_timeout`](Self::connect_timeout),
     /// [`proxy`](Self::proxy) and [`no_proxy`](Self::no_proxy) are ignored. Redirects are still
-    /// never followed and every status still comes back as a response: those are set on each
-    /// request.
+    /// never followed and every status still comes back as a response: unless the agent is
+    /// configured so (`http_status_as_error(false)` and `max_redirects(0)`), those are set on
+    /// each request, which copies the agent's configuration into it.
     pub fn agent(mut self, agent: ureq::Agent) -> Self {
         self.agent = Some(agent);
         self
@@ -549,6 +554,8 @@ impl WebhookClientBuilder {
                 (agent, Some(names))
             }
         };
+        let config = agent.config();
+        let configure_each_request = config.http_status_as_error() || config.max_redirects() != 0;
 
         let rng = self.rng.unwrap_or_else(|| Box::new(seeded_from_os()));
         Ok(WebhookClient {
@@ -560,6 +567,7 @@ impl WebhookClientBuilder {
                 timeout: self.timeout,
                 proxy: self.proxy,
                 custom_agent,
+                configure_each_request,
                 names,
             }),
         })

@@ -262,6 +262,21 @@ fn a_callers_agent_is_used_but_cannot_turn_statuses_into_errors_or_follow_redire
 }
 
 #[test]
+fn a_callers_agent_set_up_alike_is_used_as_it_is() {
+    let slack = emulator();
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .new_agent();
+    let client = WebhookClient::builder(slack.webhook_url())
+        .agent(agent)
+        .build()
+        .expect("valid configuration");
+    assert_statuses_return_and_redirects_stay(&slack, &client);
+}
+
+#[test]
 fn the_clients_own_agent_returns_statuses_and_follows_no_redirect() {
     let slack = emulator();
     let client = WebhookClient::new(slack.webhook_url());
