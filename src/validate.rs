@@ -713,7 +713,8 @@ impl VideoFields {
         }
     }
 
-    /// The missing fields are reported in the order Slack's reference lists them.
+    /// The first missing field is reported, in the order [`Video::new`](crate::blocks::Video::new)
+    /// takes them.
     fn check(&self) -> Checked {
         require(self.title, "title")?;
         require(self.video_url, "video_url")?;
