@@ -3,6 +3,7 @@
 
 use std::io::Read;
 use std::process::{Command, Stdio};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// Far above what the short run takes, even unoptimized on a loaded machine.
@@ -16,6 +17,9 @@ fn run(args: &[&str]) -> String {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the bench starts");
+    // Drained while the bench runs, so that a full pipe never stalls it.
+    let stdout = drain(child.stdout.take().expect("piped"));
+    let stderr = drain(child.stderr.take().expect("piped"));
 
     let started = Instant::now();
     let status = loop {
@@ -30,22 +34,20 @@ fn run(args: &[&str]) -> String {
         std::thread::sleep(Duration::from_millis(20));
     };
 
-    let mut stdout = String::new();
-    let mut stderr = String::new();
-    child
-        .stdout
-        .take()
-        .expect("piped")
-        .read_to_string(&mut stdout)
-        .expect("stdout");
-    child
-        .stderr
-        .take()
-        .expect("piped")
-        .read_to_string(&mut stderr)
-        .expect("stderr");
+    let stdout = stdout.join().expect("stdout read");
+    let stderr = stderr.join().expect("stderr read");
     assert!(status.success(), "the bench failed: {status}\n{stderr}");
     stdout
+}
+
+/// Reads `pipe` to its end on a thread of its own.
+fn drain(mut pipe: impl Read + Send + 'static) -> JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        pipe.read_to_string(&mut text)
+            .expect("the bench prints text");
+        text
+    })
 }
 
 /// The first report line that starts with `label`, split into its columns.
