@@ -96,11 +96,11 @@ fn usage() -> &'static str {
      \n\
      Sends N messages per run through slackhook's ureq and reqwest clients and through bare\n\
      ureq and reqwest clients, over loopback, R rounds each, then N or more in alternating\n\
-     batches, for a 70-byte text and then 50 blocks (or the one --payload names), and prints msgs/s, client CPU per message, client peak RSS, TCP connections used,\n\
-     and the ratios slackhook / bare. Both ureq clients run without timeouts, as ureq's\n\
-     defaults have it, unless --ureq-timeouts gives both a 30 s timeout per attempt. The\n\
-     server runs on cores of its own and the clients on the others, unless --no-pin leaves\n\
-     that to the scheduler."
+     batches, for a 70-byte text and then 50 blocks (or the one --payload names), and prints\n\
+     msgs/s, client CPU per message, client peak RSS, TCP connections used, and the ratios\n\
+     slackhook / bare. Both ureq clients run without timeouts, as ureq's defaults have it,\n\
+     unless --ureq-timeouts gives both a 30 s timeout per attempt. The server runs on cores\n\
+     of its own and the clients on the others, unless --no-pin leaves that to the scheduler."
 }
 
 fn parse_options(args: &[String]) -> Result<Options, String> {
